@@ -1,0 +1,217 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  commandRegistry,
+  parseInput,
+  type Actor,
+  type AnyCommandDefinition,
+  type DecideContext,
+  type DomainReader,
+  type PrepareServices,
+} from '../commands/index.ts';
+import { TowerError } from '../errors/index.ts';
+import type { RecordedEvent, TowerEvent } from '../events/index.ts';
+import type { ProjectionRunner } from '../projections/projection-runner.ts';
+import { canonicalJson } from '../store/canonical-json.ts';
+import type { EventLog } from '../store/event-log.ts';
+import type { Keystore } from '../store/keystore.ts';
+import { newId } from './ids.ts';
+
+export interface CommandOptions {
+  /** The client's id for this command; running it again returns the first outcome. */
+  commandId?: string;
+  correlationId?: string;
+}
+
+export interface CommandResult {
+  commandId: string;
+  /** The id of the entity the command created or changed. */
+  id: string | null;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  eventCount: number;
+  /** True when the command id had been seen and nothing new was appended. */
+  replayed: boolean;
+  /** The events appended now; empty for a replayed command. */
+  events: RecordedEvent[];
+}
+
+export interface CommandBusDeps {
+  db: Database;
+  log: EventLog;
+  runner: ProjectionRunner;
+  reader: DomainReader;
+  keystore: Keystore;
+  services: PrepareServices;
+  /** Creates a key pair, returns its public key and seed. */
+  createKey(kind: 'operator' | 'account' | 'user'): { publicKey: string; seed: string };
+  now?: () => Date;
+}
+
+type Stored = Omit<CommandResult, 'replayed' | 'events' | 'commandId'>;
+type CommittedListener = (events: readonly RecordedEvent[]) => void;
+
+/**
+ * Runs commands: validate, prepare (slow async work such as password hashing), then in one
+ * SQLite transaction load, authorize, decide, append, project, store secrets and record the
+ * command id.
+ */
+export class CommandBus {
+  readonly #deps: CommandBusDeps;
+  readonly #findCommand: Statement<[string], { payload_hash: string; result: string }>;
+  readonly #recordCommand: Statement;
+  readonly #listeners: CommittedListener[] = [];
+
+  constructor(deps: CommandBusDeps) {
+    this.#deps = deps;
+    this.#findCommand = deps.db.prepare(
+      'SELECT payload_hash, result FROM commands WHERE command_id = ?',
+    );
+    this.#recordCommand = deps.db.prepare(
+      `INSERT INTO commands (command_id, command_type, actor_id, payload_hash, result, first_seq,
+         last_seq, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Called after each commit with the events it appended, for the signer, publisher, mirror. */
+  onCommitted(listener: CommittedListener): () => void {
+    this.#listeners.push(listener);
+    return () => this.#listeners.splice(this.#listeners.indexOf(listener), 1);
+  }
+
+  async execute(
+    type: string,
+    input: unknown,
+    actor: Actor,
+    options: CommandOptions = {},
+  ): Promise<CommandResult> {
+    const definition = commandRegistry.get(type);
+    if (!definition) {
+      throw new TowerError('invalid_input', `Unknown command "${type}".`, { field: 'type' });
+    }
+    const command = parseInput(definition.schema, input);
+    const commandId = options.commandId ?? randomUUID();
+    const payloadHash = hashPayload(definition, command, actor);
+
+    const earlier = this.#replayed(commandId, payloadHash);
+    if (earlier) return earlier;
+
+    const prepared = definition.prepare
+      ? await definition.prepare(command, actor, this.#deps.services)
+      : undefined;
+
+    const run = () =>
+      this.#decideAndAppend(definition, command, actor, prepared, {
+        commandId,
+        payloadHash,
+        correlationId: options.correlationId ?? commandId,
+      });
+    const result = this.#deps.db.transaction(run).immediate();
+    if (result.events.length > 0) this.#notify(result.events);
+    return result;
+  }
+
+  #replayed(commandId: string, payloadHash: string): CommandResult | undefined {
+    const row = this.#findCommand.get(commandId);
+    if (!row) return undefined;
+    if (row.payload_hash !== payloadHash) {
+      throw new TowerError(
+        'command_id_reused',
+        `Command id "${commandId}" was already used for a different command.`,
+        { field: 'commandId' },
+      );
+    }
+    return { commandId, ...(JSON.parse(row.result) as Stored), replayed: true, events: [] };
+  }
+
+  #decideAndAppend(
+    definition: AnyCommandDefinition,
+    command: unknown,
+    actor: Actor,
+    prepared: unknown,
+    ids: { commandId: string; payloadHash: string; correlationId: string },
+  ): CommandResult {
+    // A concurrent writer may have recorded the same command id since the first look.
+    const earlier = this.#replayed(ids.commandId, ids.payloadHash);
+    if (earlier) return earlier;
+
+    const { reader, log, runner, keystore } = this.#deps;
+    const actingAs = this.#currentActor(actor);
+    const state = definition.load(reader, command, actingAs);
+    definition.authorize(actingAs, state, command);
+
+    const now = (this.#deps.now?.() ?? new Date()).toISOString();
+    const pendingSeeds: { publicKey: string; seed: string }[] = [];
+    const ctx: DecideContext = {
+      now,
+      newId,
+      newKey: (kind) => {
+        const key = this.#deps.createKey(kind);
+        pendingSeeds.push(key);
+        return key.publicKey;
+      },
+    };
+    const decided: TowerEvent[] = definition.decide(state, command, ctx);
+
+    const expected = new Map<string, number>();
+    const expectedVersion = (command as { expectedVersion?: number }).expectedVersion;
+    if (definition.target && expectedVersion !== undefined) {
+      const { streamType, streamId } = definition.target(command);
+      expected.set(`${streamType}:${streamId}`, expectedVersion);
+    }
+    const metadata = {
+      actorId: actingAs.userId,
+      commandId: ids.commandId,
+      correlationId: ids.correlationId,
+      occurredAt: now,
+    };
+    const events = log.append(decided, metadata, expected);
+    runner.apply(events);
+
+    for (const { publicKey, seed } of pendingSeeds) keystore.put(`nkey:${publicKey}`, seed);
+    for (const secret of definition.secrets?.(command, decided, prepared) ?? []) {
+      keystore.put(secret.id, secret.value);
+    }
+
+    const stored: Stored = {
+      id: events[0]?.streamId ?? definition.target?.(command).streamId ?? null,
+      firstSeq: events[0]?.seq ?? null,
+      lastSeq: events.at(-1)?.seq ?? null,
+      eventCount: events.length,
+    };
+    this.#recordCommand.run(
+      ids.commandId,
+      definition.type,
+      actingAs.userId,
+      ids.payloadHash,
+      JSON.stringify(stored),
+      stored.firstSeq,
+      stored.lastSeq,
+      now,
+    );
+    return { commandId: ids.commandId, ...stored, replayed: false, events };
+  }
+
+  /** The actor as the read models know them now: a disabled or removed user may do nothing. */
+  #currentActor(actor: Actor): Actor {
+    if (actor.role === 'system') return actor;
+    const user = this.#deps.reader.towerUser(actor.userId);
+    if (!user || user.disabled) {
+      throw new TowerError('unauthenticated', 'This Tower user is disabled or does not exist.');
+    }
+    return { userId: user.id, role: user.role };
+  }
+
+  #notify(events: readonly RecordedEvent[]): void {
+    for (const listener of this.#listeners) listener(events);
+  }
+}
+
+/** A digest of the command without its secret fields, to tell a reused command id apart. */
+function hashPayload(definition: AnyCommandDefinition, command: unknown, actor: Actor): string {
+  const visible = { ...(command as Record<string, unknown>) };
+  for (const field of definition.secretFields ?? []) delete visible[field];
+  return createHash('sha256')
+    .update(canonicalJson({ type: definition.type, actor: actor.userId, command: visible }))
+    .digest('hex');
+}

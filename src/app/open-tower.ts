@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { DomainReader } from '../commands/index.ts';
+import { SqliteDomainReader } from '../projections/domain-reader-sqlite.ts';
+import { ProjectionRunner } from '../projections/projection-runner.ts';
+import { Nkey } from '../signer/nkey.ts';
+import { openDatabase, type SyncMode } from '../store/database.ts';
+import { EventLog } from '../store/event-log.ts';
+import { Keystore } from '../store/keystore.ts';
+import { loadMasterKey } from '../store/master-key.ts';
+import { CommandBus } from './command-bus.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+
+export const DATABASE_FILE = 'tower.db';
+
+export interface OpenTowerOptions {
+  dataDir: string;
+  secretKey?: string | undefined;
+  synchronous?: SyncMode;
+  now?: () => Date;
+}
+
+/** An open data folder: the database, the log, the read models and the command bus. */
+export interface Tower {
+  dataDir: string;
+  db: Database;
+  log: EventLog;
+  runner: ProjectionRunner;
+  reader: DomainReader;
+  keystore: Keystore;
+  bus: CommandBus;
+  close(): void;
+}
+
+/**
+ * Opens (or creates) a data folder. The master key must open the keystore, or start-up stops.
+ */
+export function openTower(options: OpenTowerOptions): Tower {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(options.dataDir, DATABASE_FILE);
+  const isNew = !existsSync(file);
+  const masterKey = loadMasterKey(options.dataDir, options.secretKey, isNew);
+
+  const db = openDatabase(file, { synchronous: options.synchronous ?? 'FULL' });
+  try {
+    const keystore = new Keystore(db, masterKey);
+    keystore.checkMasterKey();
+    const log = new EventLog(db);
+    const runner = new ProjectionRunner(db);
+    const reader = new SqliteDomainReader(db);
+    const bus = new CommandBus({
+      db,
+      log,
+      runner,
+      reader,
+      keystore,
+      now: options.now,
+      createKey: (kind) => {
+        const key = Nkey.create(kind);
+        return { publicKey: key.publicKey, seed: key.seed() };
+      },
+      services: {
+        hashPassword,
+        verifyPassword: async (userId, password) => {
+          const stored = keystore.get(`password:${userId}`);
+          return stored !== undefined && (await verifyPassword(password, stored));
+        },
+      },
+    });
+    return {
+      dataDir: options.dataDir,
+      db,
+      log,
+      runner,
+      reader,
+      keystore,
+      bus,
+      close: () => db.close(),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import type { Database, Statement } from 'better-sqlite3';
+import type { RecordedEvent } from '../events/index.ts';
+import { handledTypes, type Projection, type ProjectionFactory } from './projection.ts';
+import { accountsProjection } from './accounts-projection.ts';
+import { installationsProjection } from './installations-projection.ts';
+import { limitProfilesProjection } from './limit-profiles-projection.ts';
+import { natsUsersProjection } from './nats-users-projection.ts';
+import { teamsProjection } from './teams-projection.ts';
+import { towerUsersProjection } from './tower-users-projection.ts';
+
+const READ_MODELS_SQL = readFileSync(new URL('./read-models.sql', import.meta.url), 'utf8');
+
+/** The read models in the order they run; accounts read the limit profiles' table. */
+export const coreProjections: readonly ProjectionFactory[] = [
+  towerUsersProjection,
+  teamsProjection,
+  installationsProjection,
+  limitProfilesProjection,
+  accountsProjection,
+  natsUsersProjection,
+];
+
+export function createReadModels(db: Database): void {
+  db.exec(READ_MODELS_SQL);
+}
+
+type Handler = (event: RecordedEvent) => void;
+
+/**
+ * Feeds events to every projection that handles their type and moves the checkpoints. It
+ * never opens a transaction itself: the caller's append transaction covers the updates.
+ */
+export class ProjectionRunner {
+  readonly projections: readonly Projection[];
+  readonly #byType = new Map<string, Handler[]>();
+  readonly #checkpoint: Statement<[string, number]>;
+
+  constructor(db: Database, factories: readonly ProjectionFactory[] = coreProjections) {
+    createReadModels(db);
+    this.projections = factories.map((factory) => factory(db));
+    for (const projection of this.projections) {
+      for (const type of handledTypes(projection)) {
+        const handler = projection.handlers[type] as Handler;
+        this.#byType.set(type, [...(this.#byType.get(type) ?? []), handler]);
+      }
+    }
+    this.#checkpoint = db.prepare(
+      `INSERT INTO projection_checkpoints (name, seq) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`,
+    );
+  }
+
+  apply(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      const handlers = this.#byType.get(event.type);
+      if (handlers) for (const handler of handlers) handler(event);
+    }
+    const last = events.at(-1);
+    if (last) this.checkpoint(last.seq);
+  }
+
+  checkpoint(seq: number): void {
+    for (const projection of this.projections) this.#checkpoint.run(projection.name, seq);
+  }
+
+  /** Empties every table the projections own, ahead of a rebuild. */
+  reset(db: Database): void {
+    for (const projection of this.projections) {
+      for (const table of projection.tables) db.prepare(`DELETE FROM ${table}`).run();
+    }
+    db.prepare('DELETE FROM projection_checkpoints').run();
+  }
+}
