@@ -4,7 +4,6 @@
  */
 export const errorCatalog = {
   invalid_input: { status: 400, title: 'A field has a value that breaks a rule' },
-  invalid_subject: { status: 400, title: 'A NATS subject is malformed' },
   limit_exceeds_account: { status: 400, title: "A NATS user's limit is above its account's" },
   unauthenticated: { status: 401, title: 'No valid session or API token' },
   forbidden: { status: 403, title: 'The acting user may not do this' },

@@ -11,9 +11,9 @@ export interface AccountDeletionInput {
 
 /**
  * Signs the request body for `$SYS.REQ.CLAIMS.DELETE`: a generic claim, self-signed (issuer
- * equals subject) by an operator key the servers trust, listing the accounts to delete.
- * nats-server accepts the identity key or any signing key of the operator; it refuses to
- * delete the system account.
+ * equals subject) by an operator key, listing the accounts to delete. Use a signing key:
+ * nats-server 2.9 accepts any operator signing key, but the identity key only when the
+ * operator does not require signing keys. It never deletes the system account.
  */
 export function signAccountDeletionJwt(input: AccountDeletionInput, operatorKey: Nkey): string {
   requireSigner(operatorKey, 'operator', 'operator key');

@@ -1,7 +1,7 @@
 import {
   createPrivateKey,
   createPublicKey,
-  randomBytes,
+  generateKeyPairSync,
   sign as cryptoSign,
   verify as cryptoVerify,
   type KeyObject,
@@ -34,20 +34,32 @@ export class Nkey {
   readonly #privateKey: KeyObject;
   readonly #rawSeed: Buffer;
 
-  private constructor(kind: NkeyKind, rawSeed: Buffer) {
+  private constructor(kind: NkeyKind, rawSeed: Buffer, privateKey: KeyObject, rawPublic: Buffer) {
     this.kind = kind;
     this.#rawSeed = rawSeed;
-    this.#privateKey = createPrivateKey({
+    this.#privateKey = privateKey;
+    this.publicKey = encodeKey(Buffer.from([NkeyPrefix[kind]]), rawPublic);
+  }
+
+  /**
+   * A new random key. OpenSSL generates it and hands out the raw halves as JWK, which is about
+   * ten times faster than importing a PKCS#8 seed: key creation sits on the command path.
+   */
+  static create(kind: NkeyKind): Nkey {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const jwk = privateKey.export({ format: 'jwk' });
+    const seed = Buffer.from(jwk.d!, 'base64url');
+    return new Nkey(kind, seed, privateKey, Buffer.from(jwk.x!, 'base64url'));
+  }
+
+  static #fromRawSeed(kind: NkeyKind, rawSeed: Buffer): Nkey {
+    const privateKey = createPrivateKey({
       key: Buffer.concat([PKCS8_ED25519, rawSeed]),
       format: 'der',
       type: 'pkcs8',
     });
-    const spki = createPublicKey(this.#privateKey).export({ format: 'der', type: 'spki' });
-    this.publicKey = encodeKey(Buffer.from([NkeyPrefix[kind]]), spki.subarray(SPKI_ED25519.length));
-  }
-
-  static create(kind: NkeyKind): Nkey {
-    return new Nkey(kind, randomBytes(32));
+    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+    return new Nkey(kind, rawSeed, privateKey, spki.subarray(SPKI_ED25519.length));
   }
 
   /** Reads an encoded seed (`SO…`, `SA…`, `SU…`). */
@@ -57,7 +69,7 @@ export class Nkey {
     const prefix = ((raw[0]! & 0x07) << 5) | ((raw[1]! & 0xf8) >> 3);
     const kind = (Object.keys(NkeyPrefix) as NkeyKind[]).find((k) => NkeyPrefix[k] === prefix);
     if (!kind) throw new Error('unsupported nkey seed kind');
-    return new Nkey(kind, Buffer.from(raw.subarray(2)));
+    return Nkey.#fromRawSeed(kind, Buffer.from(raw.subarray(2)));
   }
 
   /** The encoded seed. A secret: it belongs in the keystore or a creds file, nowhere else. */

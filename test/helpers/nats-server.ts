@@ -39,6 +39,8 @@ export interface NatsServer {
   readonly paths: ServerPaths;
   /** The server's log so far, for failure messages. */
   logs(): string;
+  /** Resolves when the log has a line containing the text; throws after the timeout. */
+  waitForLog(text: string, timeoutMs?: number): Promise<void>;
   /** Stops the process and keeps the directory, so state survives a restart. */
   restart(): Promise<void>;
   /** Stops the process and removes the directory. Safe to call twice. */
@@ -181,6 +183,14 @@ class RunningServer implements NatsServer {
 
   logs(): string {
     return this.#log;
+  }
+
+  async waitForLog(text: string, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#log.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`no log line with "${text}":\n${this.#log}`);
+      await sleep(20);
+    }
   }
 
   async start(): Promise<this> {

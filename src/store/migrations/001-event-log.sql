@@ -3,7 +3,7 @@
 
 CREATE TABLE events (
   seq INTEGER PRIMARY KEY,
-  event_id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
   stream_type TEXT NOT NULL,
   stream_id TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -16,7 +16,6 @@ CREATE TABLE events (
   UNIQUE (stream_type, stream_id, version)
 );
 
-CREATE INDEX events_by_type ON events (type, seq);
 
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN

@@ -1,0 +1,134 @@
+import { expect } from 'vitest';
+import type { Actor } from '../../src/commands/index.ts';
+import type { NatsUserLimits, PartialLimits } from '../../src/domain/limits.ts';
+import { event } from '../../src/events/index.ts';
+
+/** The people of the scenarios: Ada administers, Alice and Bob are users. */
+export const ADMIN: Actor = { userId: 'ada', role: 'admin' };
+export const ALICE: Actor = { userId: 'alice', role: 'user' };
+export const BOB: Actor = { userId: 'bob', role: 'user' };
+
+export const adaExists = event('TowerUserCreated', {
+  userId: 'ada',
+  email: 'ada@example.test',
+  displayName: 'Ada',
+  role: 'admin',
+});
+export const aliceExists = event('TowerUserCreated', {
+  userId: 'alice',
+  email: 'alice@example.test',
+  displayName: 'Alice',
+  role: 'user',
+});
+export const bobExists = event('TowerUserCreated', {
+  userId: 'bob',
+  email: 'bob@example.test',
+  displayName: 'Bob',
+  role: 'user',
+});
+
+/** Ada, Alice and Bob, with no teams. */
+export const people = [adaExists, aliceExists, bobExists];
+
+/** A public NKey of a kind: O operator, A account, U user. */
+export const anyKey = (prefix: 'O' | 'A' | 'U'): string =>
+  expect.stringMatching(new RegExp(`^${prefix}[A-Z2-7]{55}$`, 'u'));
+
+export const teamCreated = (teamId: string, name = teamId) =>
+  event('TeamCreated', { teamId, name });
+
+export const memberAdded = (teamId: string, userId: string) =>
+  event('TeamMemberAdded', { teamId, userId });
+
+export function installationCreated(
+  installationId: string,
+  options: { name?: string; teams?: string[]; description?: string } = {},
+) {
+  return event('InstallationCreated', {
+    installationId,
+    name: options.name ?? installationId,
+    urls: ['nats://127.0.0.1:4222'],
+    description: options.description ?? '',
+    teams: options.teams ?? [],
+    keys: {
+      operatorPublicKey: `O-${installationId}`,
+      operatorSigningKey: `O-signing-${installationId}`,
+      systemAccountPublicKey: `A-system-${installationId}`,
+      systemAccountSigningKey: `A-system-signing-${installationId}`,
+      systemUserPublicKey: `U-system-${installationId}`,
+    },
+  });
+}
+
+/** A profile whose unnamed limits are unlimited, as CreateLimitProfile makes them. */
+export function limitProfileCreated(profileId: string, limits: PartialLimits = {}) {
+  return event('LimitProfileCreated', {
+    profileId,
+    name: profileId,
+    description: '',
+    limits: {
+      connections: -1,
+      leafNodes: -1,
+      subscriptions: -1,
+      payload: -1,
+      data: -1,
+      imports: -1,
+      exports: -1,
+      wildcardExports: true,
+      ...limits,
+      jetstream: {
+        memoryStorage: -1,
+        diskStorage: -1,
+        streams: -1,
+        consumers: -1,
+        maxAckPending: -1,
+        memoryMaxStreamBytes: -1,
+        diskMaxStreamBytes: -1,
+        maxBytesRequired: false,
+        ...limits.jetstream,
+      },
+    },
+  });
+}
+
+export function accountCreated(
+  accountId: string,
+  installationId: string,
+  options: {
+    name?: string;
+    teams?: string[];
+    limitProfileId?: string;
+    limits?: PartialLimits;
+    description?: string;
+  } = {},
+) {
+  return event('AccountCreated', {
+    accountId,
+    installationId,
+    name: options.name ?? accountId,
+    description: options.description ?? '',
+    teams: options.teams ?? [],
+    limitProfileId: options.limitProfileId ?? null,
+    limits: options.limits ?? {},
+    publicKey: `A-${accountId}`,
+    signingKey: `A-signing-${accountId}`,
+  });
+}
+
+export function natsUserCreated(
+  natsUserId: string,
+  accountId: string,
+  options: { name?: string; limits?: NatsUserLimits; description?: string } = {},
+) {
+  return event('NatsUserCreated', {
+    natsUserId,
+    accountId,
+    name: options.name ?? natsUserId,
+    description: options.description ?? '',
+    permissions: { pub: { allow: [], deny: [] }, sub: { allow: [], deny: [] }, responses: null },
+    limits: options.limits ?? { subscriptions: -1, data: -1, payload: -1 },
+    bearer: false,
+    expiresAt: null,
+    publicKey: `U-${natsUserId}`,
+  });
+}
