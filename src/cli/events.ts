@@ -21,7 +21,11 @@ interface EventsOptions {
 export function eventsCommand(): Command {
   return new Command('events')
     .description('Print the event log in sequence order, one event per line.')
-    .addOption(new Option('--after <seq>', 'only events after this sequence number').argParser(parseWholeNumber))
+    .addOption(
+      new Option('--after <seq>', 'only events after this sequence number').argParser(
+        parseWholeNumber,
+      ),
+    )
     .option('--stream <stream>', 'only this stream: type:id (team:abc) or just the id')
     .option('--type <type>', 'only events of this type (TeamCreated)')
     .addOption(new Option('--limit <n>', 'at most this many events').argParser(parseWholeNumber))
@@ -38,6 +42,7 @@ async function runEvents(options: EventsOptions): Promise<void> {
     const print = options.json ? toJsonLine : toTableLine;
     let after = options.after ?? 0;
     let remaining = options.limit ?? Infinity;
+    if (!options.json) process.stdout.write(TABLE_HEADER);
 
     while (remaining > 0) {
       const events = log.read({ ...filter, after, limit: Math.min(PAGE, remaining) });
@@ -78,12 +83,14 @@ function toJsonLine(event: RecordedEvent): string {
 function toTableLine(event: RecordedEvent): string {
   const data = JSON.stringify(event.data);
   const shown = data.length > DATA_WIDTH ? `${data.slice(0, DATA_WIDTH - 1)}…` : data;
-  return [
-    String(event.seq).padStart(7),
-    event.metadata.occurredAt,
-    event.type.padEnd(26),
-    `${event.streamType}:${event.streamId} v${event.version}`.padEnd(38),
-    `by ${event.metadata.actorId}`.padEnd(19),
-    shown,
-  ].join('  ') + '\n';
+  return (
+    [
+      String(event.seq).padStart(7),
+      event.metadata.occurredAt,
+      event.type.padEnd(26),
+      `${event.streamType}:${event.streamId} v${event.version}`.padEnd(38),
+      `by ${event.metadata.actorId}`.padEnd(19),
+      shown,
+    ].join('  ') + '\n'
+  );
 }

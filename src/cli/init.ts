@@ -26,7 +26,10 @@ async function runInit(): Promise<void> {
     const generated = await firstStart(tower, config.firstStart);
     const headSeq = tower.log.head().seq;
     // Only the count goes into the log; the passwords themselves go to the banner alone.
-    logger.info({ dataDir: config.dataDir, headSeq, generated: generated.length }, 'data folder ready');
+    logger.info(
+      { dataDir: config.dataDir, headSeq, generated: generated.length },
+      'data folder ready',
+    );
 
     if (generated.length > 0) process.stderr.write(credentialsBanner(generated));
     process.stdout.write(`Tower data folder ready at ${config.dataDir} (${headSeq} events).\n`);
@@ -38,7 +41,9 @@ async function runInit(): Promise<void> {
 function credentialsBanner(credentials: readonly GeneratedCredential[]): string {
   const rule = '='.repeat(72);
   const width = Math.max(...credentials.map((c) => c.email.length));
-  const rows = credentials.map((c) => `    ${c.role.padEnd(6)} ${c.email.padEnd(width)}  ${c.password}`);
+  const rows = credentials.map(
+    (c) => `    ${c.role.padEnd(6)} ${c.email.padEnd(width)}  ${c.password}`,
+  );
   return [
     '',
     rule,

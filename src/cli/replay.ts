@@ -29,7 +29,6 @@ function runReplay(options: { to?: number; into?: string }): void {
     const replayOptions: ReplayOptions = { to: options.to, into: options.into };
     if (bar) replayOptions.onProgress = (progress) => bar.update(progress);
     const result = replay(db, replayOptions);
-    bar?.done();
 
     const where = result.into ? `into ${result.into}` : 'in place';
     process.stdout.write(
@@ -37,6 +36,7 @@ function runReplay(options: { to?: number; into?: string }): void {
         `${result.seconds.toFixed(2)} s: ${formatCount(result.rate)} events/s.\n`,
     );
   } finally {
+    bar?.done();
     db.close();
   }
 }

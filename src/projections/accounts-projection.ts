@@ -1,3 +1,4 @@
+import { canonicalJson } from '../store/canonical-json.ts';
 import {
   UNLIMITED,
   mergeLimits,
@@ -44,7 +45,7 @@ export const accountsProjection: ProjectionFactory = (db) => {
   const effective = (profileId: string | null, explicit: PartialLimits) => {
     const base = profileId ? (profileLimits.get(profileId) as string | undefined) : undefined;
     const baseLimits = base ? (JSON.parse(base) as AccountLimits) : UNLIMITED;
-    return JSON.stringify(mergeLimits(baseLimits, explicit));
+    return canonicalJson(mergeLimits(baseLimits, explicit));
   };
   const setTeams = (accountId: string, teams: readonly string[]) => {
     clearTeams.run(accountId);
@@ -62,7 +63,7 @@ export const accountsProjection: ProjectionFactory = (db) => {
           name: data.name,
           description: data.description,
           limitProfileId: data.limitProfileId,
-          explicit: JSON.stringify(data.limits),
+          explicit: canonicalJson(data.limits),
           effective: effective(data.limitProfileId, data.limits),
           publicKey: data.publicKey,
           signingKey: data.signingKey,
@@ -86,7 +87,7 @@ export const accountsProjection: ProjectionFactory = (db) => {
       AccountLimitsSet: ({ data, metadata, version }) =>
         setLimits.run(
           data.limitProfileId,
-          JSON.stringify(data.limits),
+          canonicalJson(data.limits),
           effective(data.limitProfileId, data.limits),
           metadata.occurredAt,
           version,
@@ -102,7 +103,7 @@ export const accountsProjection: ProjectionFactory = (db) => {
         const rows = followers.all(data.profileId) as { id: string; explicit: string }[];
         for (const row of rows) {
           const limits = mergeLimits(data.limits, JSON.parse(row.explicit) as PartialLimits);
-          setEffective.run(JSON.stringify(limits), row.id);
+          setEffective.run(canonicalJson(limits), row.id);
         }
       },
       NatsUserDeleted: ({ data, metadata }) =>

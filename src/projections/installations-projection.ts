@@ -1,3 +1,4 @@
+import { canonicalJson } from '../store/canonical-json.ts';
 import type { ProjectionFactory } from './projection.ts';
 
 export const installationsProjection: ProjectionFactory = (db) => {
@@ -33,7 +34,7 @@ export const installationsProjection: ProjectionFactory = (db) => {
         insert.run({
           id: data.installationId,
           name: data.name,
-          urls: JSON.stringify(data.urls),
+          urls: canonicalJson(data.urls),
           description: data.description,
           ...data.keys,
           at: metadata.occurredAt,
@@ -45,7 +46,7 @@ export const installationsProjection: ProjectionFactory = (db) => {
         update.run({
           id: data.installationId,
           name: data.name ?? null,
-          urls: data.urls ? JSON.stringify(data.urls) : null,
+          urls: data.urls ? canonicalJson(data.urls) : null,
           description: data.description ?? null,
           at: metadata.occurredAt,
           version,

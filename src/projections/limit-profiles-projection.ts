@@ -1,3 +1,4 @@
+import { canonicalJson } from '../store/canonical-json.ts';
 import type { ProjectionFactory } from './projection.ts';
 
 export const limitProfilesProjection: ProjectionFactory = (db) => {
@@ -26,7 +27,7 @@ export const limitProfilesProjection: ProjectionFactory = (db) => {
           data.profileId,
           data.name,
           data.description,
-          JSON.stringify(data.limits),
+          canonicalJson(data.limits),
           metadata.occurredAt,
           version,
         ),
@@ -35,7 +36,7 @@ export const limitProfilesProjection: ProjectionFactory = (db) => {
           id: data.profileId,
           name: data.name ?? null,
           description: data.description ?? null,
-          limits: data.limits ? JSON.stringify(data.limits) : null,
+          limits: data.limits ? canonicalJson(data.limits) : null,
           version,
         }),
       LimitProfileDeleted: ({ data }) => remove.run(data.profileId),

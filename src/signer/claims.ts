@@ -3,7 +3,14 @@
  * account and users, the account-deletion request, creds files, CLI contexts and server
  * configuration. Each concept lives in its own file; this module gathers them.
  */
-export { signJwt, decodeJwt, jwtId, type ClaimType, type DecodedJwt, type JwtClaims } from './jwt.ts';
+export {
+  signJwt,
+  decodeJwt,
+  jwtId,
+  type ClaimType,
+  type DecodedJwt,
+  type JwtClaims,
+} from './jwt.ts';
 export { signOperatorJwt, operatorServiceUrls, type OperatorJwtInput } from './operator-jwt.ts';
 export {
   signAccountJwt,

@@ -26,7 +26,8 @@ export const SYSTEM_ACCOUNT_EXPORTS: readonly ExportClaim[] = Object.freeze([
     type: 'service',
     response_type: 'Stream',
     account_token_position: 4,
-    description: 'Request account specific monitoring services for: SUBSZ, CONNZ, LEAFZ, JSZ and INFO',
+    description:
+      'Request account specific monitoring services for: SUBSZ, CONNZ, LEAFZ, JSZ and INFO',
     info_url: SYS_DOCS,
   },
   {

@@ -43,7 +43,10 @@ export function signUserJwt(input: UserJwtInput, accountSigningKey: Nkey): strin
     ...(input.tags && input.tags.length > 0 ? { tags: [...input.tags] } : {}),
   };
   const claims = { type: 'user' as const, subject, name: input.name, nats };
-  return signJwt({ ...claims, issuedAt: input.issuedAt, expiresAt: input.expiresAt }, accountSigningKey);
+  return signJwt(
+    { ...claims, issuedAt: input.issuedAt, expiresAt: input.expiresAt },
+    accountSigningKey,
+  );
 }
 
 /**
@@ -55,7 +58,9 @@ export function permissionsClaim(permissions: Permissions) {
   return {
     pub: permissionClaim(permissions.pub),
     sub: permissionClaim(permissions.sub),
-    ...(responses ? { resp: { max: responses.max, ttl: responses.ttlSeconds * NANOS_PER_SECOND } } : {}),
+    ...(responses
+      ? { resp: { max: responses.max, ttl: responses.ttlSeconds * NANOS_PER_SECOND } }
+      : {}),
   };
 }
 

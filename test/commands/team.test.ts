@@ -30,7 +30,9 @@ describe('CreateTeam', () => {
   });
 
   it('refuses a user who is not an admin', async () => {
-    await given(...people).when('CreateTeam', { name: 'Green' }, ALICE).thenFails('forbidden');
+    await given(...people)
+      .when('CreateTeam', { name: 'Green' }, ALICE)
+      .thenFails('forbidden');
   });
 
   it('refuses an empty name', async () => {
@@ -48,7 +50,9 @@ describe('RenameTeam', () => {
   });
 
   it('changes nothing when the name is the same', async () => {
-    await given(...people, red).when('RenameTeam', { teamId: 'red', name: 'Red' }, ADMIN).thenNoEvents();
+    await given(...people, red)
+      .when('RenameTeam', { teamId: 'red', name: 'Red' }, ADMIN)
+      .thenNoEvents();
   });
 
   it('refuses the name of another team', async () => {
@@ -113,11 +117,15 @@ describe('DeleteTeam', () => {
   });
 
   it('refuses an unknown team', async () => {
-    await given(...people).when('DeleteTeam', { teamId: 'red' }, ADMIN).thenFails('not_found', 'teamId');
+    await given(...people)
+      .when('DeleteTeam', { teamId: 'red' }, ADMIN)
+      .thenFails('not_found', 'teamId');
   });
 
   it('refuses a user who is not an admin', async () => {
-    await given(...people, red).when('DeleteTeam', { teamId: 'red' }, ALICE).thenFails('forbidden');
+    await given(...people, red)
+      .when('DeleteTeam', { teamId: 'red' }, ALICE)
+      .thenFails('forbidden');
   });
 
   it('refuses a stale expected version', async () => {

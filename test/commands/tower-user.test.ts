@@ -53,7 +53,9 @@ describe('CreateTowerUser', () => {
   });
 
   it('refuses a user who is not an admin', async () => {
-    await given(...people).when('CreateTowerUser', carol, ALICE).thenFails('forbidden');
+    await given(...people)
+      .when('CreateTowerUser', carol, ALICE)
+      .thenFails('forbidden');
   });
 
   it.each([
@@ -65,7 +67,9 @@ describe('CreateTowerUser', () => {
     [{ ...carol, password: undefined }, 'password', 'is required'],
     [{ ...carol, admin: true }, 'admin', 'is not a known field'],
   ])('refuses invalid input %#: %s breaks a rule', async (input, field, rule) => {
-    await given(...people).when('CreateTowerUser', input, ADMIN).thenRejectsInput(field, rule);
+    await given(...people)
+      .when('CreateTowerUser', input, ADMIN)
+      .thenRejectsInput(field, rule);
   });
 });
 
@@ -115,7 +119,9 @@ describe('EnableTowerUser', () => {
   });
 
   it('changes nothing for a user who is enabled', async () => {
-    await given(...people).when('EnableTowerUser', { userId: 'alice' }, ADMIN).thenNoEvents();
+    await given(...people)
+      .when('EnableTowerUser', { userId: 'alice' }, ADMIN)
+      .thenNoEvents();
   });
 
   it('refuses an unknown user', async () => {
@@ -299,7 +305,11 @@ describe('passwords in the log', () => {
     const { tower } = scenario;
     const carol = { email: 'carol@example.test', displayName: 'Carol', role: 'user' };
     await tower.bus.execute('CreateTowerUser', { ...carol, password: passwords[0] }, ADMIN);
-    await tower.bus.execute('ResetTowerUserPassword', { userId: 'alice', password: passwords[1] }, ADMIN);
+    await tower.bus.execute(
+      'ResetTowerUserPassword',
+      { userId: 'alice', password: passwords[1] },
+      ADMIN,
+    );
     await tower.bus.execute(
       'ChangeOwnPassword',
       { currentPassword: passwords[1], newPassword: passwords[2] },

@@ -84,7 +84,13 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     await writeFile(join(dir, name), text);
   }
   await writeFile(configPath, configText(options, paths));
-  return new RunningServer(binary, configPath, paths).start();
+  const server = new RunningServer(binary, configPath, paths);
+  try {
+    return await server.start();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 /**

@@ -94,7 +94,10 @@ const ALL_TOKENS: Record<string, () => string> = {
     ),
   account: () => signAccountJwt(accountInput, operatorSigningKey),
   system: () =>
-    signSystemAccountJwt({ accountId: sys.publicKey, signingKeys: [], issuedAt }, operatorSigningKey),
+    signSystemAccountJwt(
+      { accountId: sys.publicKey, signingKeys: [], issuedAt },
+      operatorSigningKey,
+    ),
   user: () => signUserJwt(userInput, accountSigningKey),
   deletion: () =>
     signAccountDeletionJwt({ accountIds: [account.publicKey], issuedAt }, operatorSigningKey),
@@ -126,7 +129,11 @@ describe('signOperatorJwt', () => {
   it('is self-signed and names signing keys, system account and NATS service URLs', () => {
     const claims = claimsOf(signOperatorJwt(input, operator));
 
-    expect(claims).toMatchObject({ iss: operator.publicKey, sub: operator.publicKey, name: 'acme' });
+    expect(claims).toMatchObject({
+      iss: operator.publicKey,
+      sub: operator.publicKey,
+      name: 'acme',
+    });
     expect(claims.nats).toEqual({
       signing_keys: [operatorSigningKey.publicKey],
       operator_service_urls: ['nats://n1.example.net:4222', 'tls://n2.example.net:4222'],
@@ -273,7 +280,10 @@ describe('signSystemAccountJwt', () => {
     const exports = (claims.nats as { exports: { subject: string }[] }).exports;
 
     expect(claims.name).toBe('SYS');
-    expect(exports.map((entry) => entry.subject)).toEqual(['$SYS.ACCOUNT.*.>', '$SYS.REQ.ACCOUNT.*.*']);
+    expect(exports.map((entry) => entry.subject)).toEqual([
+      '$SYS.ACCOUNT.*.>',
+      '$SYS.REQ.ACCOUNT.*.*',
+    ]);
     expect(exports).toEqual(expect.arrayContaining([...SYSTEM_ACCOUNT_EXPORTS]));
   });
 
@@ -338,9 +348,9 @@ describe('signUserJwt', () => {
   });
 
   it('refuses a user id that is not a user key', () => {
-    expect(() => signUserJwt({ ...userInput, userId: account.publicKey }, accountSigningKey)).toThrow(
-      expect.objectContaining({ code: 'invalid_input', field: 'userId' }),
-    );
+    expect(() =>
+      signUserJwt({ ...userInput, userId: account.publicKey }, accountSigningKey),
+    ).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'userId' }));
   });
 });
 

@@ -1,4 +1,9 @@
-import { UNLIMITED, USER_UNLIMITED, type AccountLimits, type NatsUserLimits } from '../../src/domain/limits.ts';
+import {
+  UNLIMITED,
+  USER_UNLIMITED,
+  type AccountLimits,
+  type NatsUserLimits,
+} from '../../src/domain/limits.ts';
 import { NO_PERMISSION_RULES, type Permissions } from '../../src/domain/subjects.ts';
 import {
   formatCreds,

@@ -72,7 +72,8 @@ describe('signJwt', () => {
 
   it('gives a JWT with other claims but the same iss, sub, iat and name another jti', () => {
     const first = segments(signJwt(input, signer)).claims.jti;
-    const second = segments(signJwt({ ...input, nats: { limits: { conn: 5 } } }, signer)).claims.jti;
+    const second = segments(signJwt({ ...input, nats: { limits: { conn: 5 } } }, signer)).claims
+      .jti;
 
     expect(second).not.toBe(first);
   });

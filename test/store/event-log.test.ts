@@ -141,7 +141,12 @@ describe('event log', () => {
       version: 1,
       type: 'TowerUserCreated',
       schema_version: 1,
-      data: canonicalJson({ userId: 'legacy-user', email: 'old@example.test', name: 'Old', admin: true }),
+      data: canonicalJson({
+        userId: 'legacy-user',
+        email: 'old@example.test',
+        name: 'Old',
+        admin: true,
+      }),
       metadata: canonicalJson(metadata),
       prev_hash: hash,
     };
