@@ -1,8 +1,9 @@
 import { cpus, platform } from 'node:os';
 import { commandPipelineBench } from './command-pipeline.bench.ts';
+import { replayBench } from './replay.bench.ts';
 import type { Bench, Figure } from './bench-kit.ts';
 
-const benches: Bench[] = [commandPipelineBench];
+const benches: Bench[] = [commandPipelineBench, replayBench];
 
 const json = process.argv.includes('--json');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `tower` command. Tower runs its TypeScript sources directly, through tsx's loader.
+import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
 register();

@@ -165,13 +165,13 @@ export class CommandBus {
       correlationId: ids.correlationId,
       occurredAt: now,
     };
-    const events = log.append(decided, metadata, expected);
-    runner.apply(events);
-
+    // Seeds first: the signer projection signs with them while it applies the events.
     for (const { publicKey, seed } of pendingSeeds) keystore.put(`nkey:${publicKey}`, seed);
     for (const secret of definition.secrets?.(command, decided, prepared) ?? []) {
       keystore.put(secret.id, secret.value);
     }
+    const events = log.append(decided, metadata, expected);
+    runner.apply(events);
 
     const stored: Stored = {
       id: events[0]?.streamId ?? definition.target?.(command).streamId ?? null,

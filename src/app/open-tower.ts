@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { DomainReader } from '../commands/index.ts';
 import { SqliteDomainReader } from '../projections/domain-reader-sqlite.ts';
-import { ProjectionRunner } from '../projections/projection-runner.ts';
-import { Nkey } from '../signer/nkey.ts';
+import type { ProjectionFactory } from '../projections/projection.ts';
+import { ProjectionRunner, coreProjections } from '../projections/projection-runner.ts';
+import { signerProjection } from '../signer/signer-projection.ts';
+import { KeyRing } from '../signer/key-ring.ts';
+import { SignedJwts } from '../signer/signed-jwts.ts';
 import { openDatabase, type SyncMode } from '../store/database.ts';
 import { EventLog } from '../store/event-log.ts';
 import { Keystore } from '../store/keystore.ts';
@@ -27,8 +30,12 @@ export interface Tower {
   db: Database;
   log: EventLog;
   runner: ProjectionRunner;
+  /** Every projection of this Tower, in order; replay rebuilds with the same list. */
+  projections: readonly ProjectionFactory[];
   reader: DomainReader;
   keystore: Keystore;
+  keys: KeyRing;
+  jwts: SignedJwts;
   bus: CommandBus;
   close(): void;
 }
@@ -47,7 +54,9 @@ export function openTower(options: OpenTowerOptions): Tower {
     const keystore = new Keystore(db, masterKey);
     keystore.checkMasterKey();
     const log = new EventLog(db);
-    const runner = new ProjectionRunner(db);
+    const keys = new KeyRing(keystore);
+    const projections = [...coreProjections, signerProjection(keys)];
+    const runner = new ProjectionRunner(db, projections);
     const reader = new SqliteDomainReader(db);
     const bus = new CommandBus({
       db,
@@ -57,7 +66,7 @@ export function openTower(options: OpenTowerOptions): Tower {
       keystore,
       now: options.now,
       createKey: (kind) => {
-        const key = Nkey.create(kind);
+        const key = keys.create(kind);
         return { publicKey: key.publicKey, seed: key.seed() };
       },
       services: {
@@ -73,8 +82,11 @@ export function openTower(options: OpenTowerOptions): Tower {
       db,
       log,
       runner,
+      projections,
       reader,
       keystore,
+      keys,
+      jwts: new SignedJwts(db, keys),
       bus,
       close: () => db.close(),
     };

@@ -32,6 +32,7 @@ async function runBackup(file: string): Promise<void> {
   process.stdout.write(
     result.keyFile
       ? `Copied the key file to ${result.keyFile} (mode 0600).\n`
-      : 'The key was not copied: it comes from TOWER_SECRET_KEY. Keep that value with the backup.\n',
+      : 'The key was not copied: it comes from TOWER_SECRET_KEY. Keep that value safe, ' +
+          'the backup cannot be restored without it.\n',
   );
 }

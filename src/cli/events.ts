@@ -80,17 +80,23 @@ function toJsonLine(event: RecordedEvent): string {
   return JSON.stringify(event) + '\n';
 }
 
+/** The columns of the plain form, padded so that the events line up under the header. */
+function tableRow(columns: [string, string, string, string, string, string]): string {
+  const [seq, at, type, stream, actor, data] = columns;
+  const cells = [seq.padStart(7), at.padEnd(24), type.padEnd(26), stream.padEnd(38)];
+  return [...cells, actor.padEnd(19), data].join('  ').trimEnd() + '\n';
+}
+
+const TABLE_HEADER = tableRow(['seq', 'occurred at', 'type', 'stream', 'actor', 'data']);
+
 function toTableLine(event: RecordedEvent): string {
   const data = JSON.stringify(event.data);
-  const shown = data.length > DATA_WIDTH ? `${data.slice(0, DATA_WIDTH - 1)}…` : data;
-  return (
-    [
-      String(event.seq).padStart(7),
-      event.metadata.occurredAt,
-      event.type.padEnd(26),
-      `${event.streamType}:${event.streamId} v${event.version}`.padEnd(38),
-      `by ${event.metadata.actorId}`.padEnd(19),
-      shown,
-    ].join('  ') + '\n'
-  );
+  return tableRow([
+    String(event.seq),
+    event.metadata.occurredAt,
+    event.type,
+    `${event.streamType}:${event.streamId} v${event.version}`,
+    `by ${event.metadata.actorId}`,
+    data.length > DATA_WIDTH ? `${data.slice(0, DATA_WIDTH - 1)}…` : data,
+  ]);
 }

@@ -31,12 +31,10 @@ function logChecks(db: Database): Check[] {
   const ledgerSeq =
     (db.prepare('SELECT max(last_seq) FROM commands').pluck().get() as number | null) ?? 0;
 
+  const head = `head ${report.headSeq} ${report.headHash.slice(0, 16)}…`;
   const chain: Check =
     report.firstBadSeq === undefined
-      ? {
-          name: 'hash chain',
-          detail: `${report.events} events, head ${report.headSeq} ${report.headHash.slice(0, 16)}…`,
-        }
+      ? { name: 'hash chain', detail: `${report.events} events, ${head}` }
       : {
           name: 'hash chain',
           detail: `broken at seq ${report.firstBadSeq}: ${report.problem}`,

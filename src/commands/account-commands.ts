@@ -6,6 +6,7 @@ import { defineCommand } from './define-command.ts';
 import type { AccountState, DomainReader, LimitProfileState } from './domain-reader.ts';
 import {
   descriptionSchema,
+  descriptionUpdateSchema,
   expectedVersionSchema,
   idListSchema,
   idSchema,
@@ -110,7 +111,7 @@ export const UpdateAccount = defineCommand({
     .object({
       accountId: idSchema,
       name: nameSchema.optional(),
-      description: descriptionSchema.optional(),
+      description: descriptionUpdateSchema,
       expectedVersion: expectedVersionSchema,
     })
     .strict(),

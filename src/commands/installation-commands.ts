@@ -5,6 +5,7 @@ import { defineCommand } from './define-command.ts';
 import type { DomainReader, InstallationState } from './domain-reader.ts';
 import {
   descriptionSchema,
+  descriptionUpdateSchema,
   expectedVersionSchema,
   idListSchema,
   idSchema,
@@ -116,7 +117,7 @@ export const UpdateInstallation = defineCommand({
       installationId: idSchema,
       name: nameSchema.optional(),
       urls: urlsSchema.optional(),
-      description: descriptionSchema.optional(),
+      description: descriptionUpdateSchema,
       expectedVersion: expectedVersionSchema,
     })
     .strict(),

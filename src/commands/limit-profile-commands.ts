@@ -6,6 +6,7 @@ import { defineCommand } from './define-command.ts';
 import type { DomainReader, LimitProfileState } from './domain-reader.ts';
 import {
   descriptionSchema,
+  descriptionUpdateSchema,
   expectedVersionSchema,
   idSchema,
   nameSchema,
@@ -64,7 +65,7 @@ export const UpdateLimitProfile = defineCommand({
     .object({
       profileId: idSchema,
       name: nameSchema.optional(),
-      description: descriptionSchema.optional(),
+      description: descriptionUpdateSchema,
       /** Named limits change; the others keep their values. */
       limits: partialLimitsSchema.optional(),
       expectedVersion: expectedVersionSchema,

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import {
   USER_UNLIMITED,
@@ -12,6 +13,7 @@ import { defineCommand, type Actor } from './define-command.ts';
 import type { DomainReader, NatsUserState } from './domain-reader.ts';
 import {
   descriptionSchema,
+  descriptionUpdateSchema,
   expectedVersionSchema,
   idSchema,
   nameSchema,
@@ -152,7 +154,7 @@ export const UpdateNatsUser = defineCommand({
     .object({
       natsUserId: idSchema,
       name: nameSchema.optional(),
-      description: descriptionSchema.optional(),
+      description: descriptionUpdateSchema,
       permissions: permissionsSchema.optional(),
       limits: natsUserLimitsSchema.optional(),
       bearer: z.boolean({ error: 'must be true or false' }).optional(),
@@ -182,8 +184,7 @@ export const UpdateNatsUser = defineCommand({
     const changed = Object.fromEntries(
       Object.entries(changes).filter(
         ([key, value]) =>
-          value !== undefined &&
-          JSON.stringify(value) !== JSON.stringify(natsUser[key as keyof NatsUserState]),
+          value !== undefined && !isDeepStrictEqual(value, natsUser[key as keyof NatsUserState]),
       ),
     );
     if (Object.keys(changed).length === 0) return [];

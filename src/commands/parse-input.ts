@@ -6,7 +6,9 @@ import { TowerError } from '../errors/index.ts';
  * names the field as a dotted path and the rule it breaks.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
+  // Zod leaves the offending value out of its issues unless asked; without it a value of the
+  // wrong type could not be told from a missing one.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
 
   const issue = result.error.issues[0]!;

@@ -12,13 +12,21 @@ export const nameSchema = z
     error: 'must not contain control characters',
   });
 
-export const descriptionSchema = z
+const descriptionText = z
   .string({ error: 'must be a string' })
   .max(2000, { error: 'must be at most 2000 characters' })
   .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(value), {
     error: 'must not contain control characters',
-  })
-  .default('');
+  });
+
+/** A description on create: left out, it is empty. */
+export const descriptionSchema = descriptionText.default('');
+
+/**
+ * A description on update: left out, it stays as it is. (Zod 4 applies a default even inside
+ * `.optional()`, so `descriptionSchema.optional()` would blank it on every update.)
+ */
+export const descriptionUpdateSchema = descriptionText.optional();
 
 export const idSchema = z
   .string({ error: 'must be a string' })

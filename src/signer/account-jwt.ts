@@ -11,7 +11,10 @@ export interface AccountJwtInput {
   /** Public account keys that may sign the account's users. */
   signingKeys: readonly string[];
   limits: AccountLimits;
-  /** Users (public key, or `*` for all) whose JWTs issued before the time are void. Unix seconds. */
+  /**
+   * Users (public key, or `*` for all) whose JWTs issued at or before the time (unix seconds)
+   * no longer connect.
+   */
   revocations?: Readonly<Record<string, number>>;
   description?: string;
   tags?: readonly string[];

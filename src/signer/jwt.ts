@@ -48,7 +48,8 @@ const HEADER = base64url(JSON.stringify({ typ: 'JWT', alg: ALGORITHM }));
  * Signs a NATS v2 JWT. The output is a pure function of the input and the key: no clock, no
  * randomness, a fixed key order.
  *
- * @example signJwt({ type: 'account', subject: accountId, name: 'orders', issuedAt, nats }, operatorSigningKey)
+ * @example
+ * signJwt({ type: 'account', subject: accountId, name: 'orders', issuedAt, nats }, signingKey)
  */
 export function signJwt(input: JwtInput, signer: Nkey): string {
   checkTime(input.issuedAt, 'issuedAt');
@@ -63,9 +64,9 @@ export function signJwt(input: JwtInput, signer: Nkey): string {
 /**
  * The JWT id: base32 (unpadded) of SHA-512/256 over the claims serialized without `jti`. The
  * Go library uses the same hash and encoding but covers only the standard fields (iss, sub,
- * iat, name, ...), so two different accounts signed in the same second share an id; the
- * nats-server resolver skips an update whose id equals the stored one. Hashing the whole
- * claim makes every change a new id.
+ * iat, name, ...), so two versions of an account signed in the same second share an id, and
+ * when resolvers of a cluster exchange JWTs a server keeps its own copy if the ids are equal.
+ * Hashing the whole claim gives every change a new id.
  */
 export function jwtId(claimsWithoutId: Omit<JwtClaims, 'jti'>): string {
   const digest = createHash('sha512-256').update(JSON.stringify(claimsWithoutId)).digest();
@@ -82,6 +83,7 @@ export function decodeJwt(token: string): DecodedJwt {
   const [head, body, signature] = parts as [string, string, string];
 
   const header = parseSegment<DecodedJwt['header']>(head, 'header');
+  if (header.typ?.toUpperCase() !== 'JWT') throw malformed(`has type "${header.typ}"`);
   if (header.alg !== ALGORITHM) throw malformed(`uses algorithm "${header.alg}"`);
   const claims = parseSegment<JwtClaims>(body, 'claims');
   if (typeof claims.iss !== 'string' || typeof claims.sub !== 'string') {

@@ -21,7 +21,8 @@ export interface NatsContextInput {
  * Builds the context for a NATS user. The creds stay in their own file: a context holds a
  * path to them, never the seed.
  *
- * @example natsContext({ description: 'orders on prod', urls: ['nats://a:4222'], credsPath: '~/orders.creds' })
+ * @example
+ * natsContext({ description: 'orders', urls: ['nats://a:4222'], credsPath: '~/orders.creds' })
  */
 export function natsContext(input: NatsContextInput): NatsContext {
   return {

@@ -7,7 +7,7 @@ export interface OperatorJwtInput {
   /** Public operator keys that may sign accounts. */
   signingKeys: readonly string[];
   systemAccountId: string;
-  /** The installation's URLs; only the ones tools can reach over NATS (nats://, tls://) are kept. */
+  /** The installation's URLs; only nats:// and tls:// ones are kept for tools to connect to. */
   urls: readonly string[];
   /** Unix seconds. */
   issuedAt: number;

@@ -54,7 +54,8 @@ export function renderOperatorConf(input: OperatorConfInput): string {
  * An example nats-server configuration for one server of an installation: it includes
  * operator.conf and keeps account JWTs in a `full` resolver with deletion allowed.
  *
- * @example renderServerConfig({ serverName: 'n1', resolverDir: '/data/jwt', jetstreamDir: '/data/js' })
+ * @example
+ * renderServerConfig({ serverName: 'n1', resolverDir: '/data/jwt', jetstreamDir: '/data/js' })
  */
 export function renderServerConfig(options: ServerConfigOptions): string {
   const sections = [

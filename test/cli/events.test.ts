@@ -52,7 +52,9 @@ describe('tower events', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(log.length + 1);
     expect(lines[0]).toMatch(/^\s+seq\s+occurred at\s+type\s+stream/u);
-    expect(lines[3]).toMatch(/^\s+3\s+\S+Z\s+TeamCreated\s+team:\S+ v1\s+by \S+\s+\{"name":"Payments"/u);
+    expect(lines[3]).toMatch(
+      /^\s+3\s+\S+Z\s+TeamCreated\s+team:\S+ v1\s+by \S+\s+\{"name":"Payments"/u,
+    );
   });
 
   it('filters by position, count, type and stream', async () => {
@@ -74,6 +76,8 @@ describe('tower events', () => {
     const result = await runCli(dataDir, ['events', '--stream', `squad:${teamId}`]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error \[invalid_input\] Unknown stream type "squad".*\(field: stream\)/u);
+    expect(result.stderr).toMatch(
+      /^error \[invalid_input\] Unknown stream type "squad".*\(field: stream\)/u,
+    );
   });
 });

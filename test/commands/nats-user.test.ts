@@ -163,9 +163,16 @@ describe('UpdateNatsUser', () => {
   });
 
   it('changes nothing when every field is the same', async () => {
-    const limits = { subscriptions: -1, data: -1, payload: -1 };
+    const unchanged = {
+      name: 'svc',
+      description: 'Order service',
+      permissions: { pub: NO_RULES, sub: NO_RULES, responses: null },
+      limits: { subscriptions: -1, data: -1, payload: -1 },
+      bearer: false,
+      expiresAt: null,
+    };
     await given(...world, svc)
-      .when('UpdateNatsUser', { natsUserId: 'svc', name: 'svc', limits, bearer: false }, ALICE)
+      .when('UpdateNatsUser', { natsUserId: 'svc', ...unchanged }, ALICE)
       .thenNoEvents();
   });
 

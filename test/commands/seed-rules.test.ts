@@ -49,15 +49,15 @@ describe('admins may do everything', () => {
   });
 });
 
-describe('what a user sees', () => {
+describe('a user', () => {
   it.each([
-    ['an open account in an open installation', [], [], true],
-    ['an open account in an installation of their team', ['red'], [], true],
-    ['an account of their team in an open installation', [], ['blue', 'red'], true],
-    ['an account of another team', [], ['blue'], false],
-    ['an open account in an installation of another team', ['blue'], [], false],
-    ['an account of their team in an installation of another team', ['blue'], ['red'], false],
-  ])('%s: visible is %s', async (_case, installationTeams, accountTeams, visible) => {
+    ['sees an open account in an open installation', [], [], true],
+    ['sees an open account in an installation of their team', ['red'], [], true],
+    ['sees an account of their team in an open installation', [], ['blue', 'red'], true],
+    ['does not see an account of another team', [], ['blue'], false],
+    ['does not see an open account in an installation of another team', ['blue'], [], false],
+    ['does not see their team’s account in another team’s installation', ['blue'], ['red'], false],
+  ])('%s', async (_case, installationTeams, accountTeams, visible) => {
     const outcome = given(
       ...world,
       installationCreated('prod', { teams: installationTeams }),
@@ -68,7 +68,7 @@ describe('what a user sees', () => {
     else await outcome.thenFails('not_found', 'accountId');
   });
 
-  it('follows team membership as it changes', async () => {
+  it('sees by the teams they are in when the command runs', async () => {
     const scenario = given(
       ...world,
       installationCreated('prod'),

@@ -24,7 +24,7 @@ export function closeTowers(): void {
  * The When runs through the real command bus, over a real SQLite file.
  *
  * @example
- * await given(adminAda, teamCreated('red'))
+ * await given(adaExists, teamCreated('red'))
  *   .when('RenameTeam', { teamId: 'red', name: 'Blue' }, ADMIN)
  *   .thenEvents(event('TeamRenamed', { teamId: 'red', name: 'Blue' }));
  */

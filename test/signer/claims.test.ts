@@ -1,4 +1,4 @@
-import { decode as natsDecode, parseCreds as natsParseCreds } from '@nats-io/jwt';
+import { decode as natsDecode } from '@nats-io/jwt';
 import { fromPublic } from '@nats-io/nkeys';
 import { describe, expect, it } from 'vitest';
 
@@ -6,10 +6,7 @@ import { UNLIMITED, USER_UNLIMITED, type AccountLimits } from '../../src/domain/
 import { NO_PERMISSION_RULES } from '../../src/domain/subjects.ts';
 import {
   decodeJwt,
-  formatCreds,
-  natsContext,
   operatorServiceUrls,
-  parseCreds,
   signAccountDeletionJwt,
   signAccountJwt,
   signOperatorJwt,
@@ -367,48 +364,5 @@ describe('signAccountDeletionJwt', () => {
       sub: operatorSigningKey.publicKey,
     });
     expect(claims.nats).toEqual({ accounts: [account.publicKey], type: 'generic', version: 2 });
-  });
-});
-
-describe('formatCreds', () => {
-  const jwt = signUserJwt(userInput, accountSigningKey);
-
-  it('writes the creds file exactly as the NATS tools do', () => {
-    expect(formatCreds(jwt, user.seed())).toBe(
-      `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n` +
-        '************************* IMPORTANT *************************\n' +
-        'NKEY Seed printed below can be used to sign and prove identity.\n' +
-        'NKEYs are sensitive and should be treated as secrets.\n\n' +
-        `-----BEGIN USER NKEY SEED-----\n${user.seed()}\n------END USER NKEY SEED------\n\n` +
-        '*************************************************************\n',
-    );
-  });
-
-  it('reads back with our parser and with nats.js', async () => {
-    const text = formatCreds(jwt, user.seed());
-
-    expect(parseCreds(text)).toEqual({ jwt, seed: user.seed() });
-    const parsed = await natsParseCreds(new TextEncoder().encode(text));
-    expect(parsed).toMatchObject({ jwt, key: user.seed(), aid: account.publicKey });
-  });
-
-  it('refuses a seed that is not a user seed', () => {
-    expect(() => formatCreds(jwt, account.seed())).toThrow(/user seed/);
-  });
-});
-
-describe('natsContext', () => {
-  it('gives the CLI context fields with the URLs comma separated and a creds path', () => {
-    const context = natsContext({
-      description: 'orders on prod',
-      urls: ['nats://a:4222', 'nats://b:4222'],
-      credsPath: '/home/me/.config/tower/orders.creds',
-    });
-
-    expect(context).toEqual({
-      description: 'orders on prod',
-      url: 'nats://a:4222,nats://b:4222',
-      creds: '/home/me/.config/tower/orders.creds',
-    });
   });
 });

@@ -17,7 +17,7 @@ describe('the nats-server test harness', () => {
     expect(() => natsServerBinary()).toThrow(/TOWER_NATS_SERVER_BIN is \/nonexistent\/nats-server/);
   });
 
-  it('starts a server on a loopback port the system picked, and stop removes everything', async () => {
+  it('starts on a loopback port the system picked; stop removes everything', async () => {
     const server = await startNatsServer();
     expect(server.url).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
     const nc = await connect({ servers: server.url });

@@ -107,7 +107,7 @@ describe('a nats-server that trusts the operator Tower signed', () => {
     await nc.close();
   });
 
-  it('lets a responder answer through the response permission, and publish nowhere else', async () => {
+  it('lets a responder reply via the response permission, publish nowhere else', async () => {
     const permissions = {
       pub: { allow: ['nowhere'], deny: [] },
       sub: { allow: ['svc.>'], deny: [] },

@@ -53,7 +53,7 @@ describe('the full resolver', () => {
   const storedJwt = (accountId: string) =>
     readFile(join(server.paths.jwtDir, `${accountId}.jwt`), 'utf8');
 
-  it('refuses an account signed by the operator identity key, as strict signing requires', async () => {
+  it('refuses an account the operator identity key signed: signing keys rule', async () => {
     const account = installation.account('self-signed');
     const input = {
       name: 'self-signed',
