@@ -295,7 +295,7 @@ describe('DeleteAccount', () => {
         event('AccountDeleted', {
           accountId: 'orders',
           installationId: 'prod',
-          publicKey: 'A-orders',
+          publicKey: orders.data.publicKey,
         }),
       );
 

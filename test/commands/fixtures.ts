@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { Actor } from '../../src/commands/index.ts';
 import type { NatsUserLimits, PartialLimits } from '../../src/domain/limits.ts';
 import { event } from '../../src/events/index.ts';
+import { testKey } from '../helpers/given-when-then.ts';
 
 /** The people of the scenarios: Ada administers, Alice and Bob are users. */
 export const ADMIN: Actor = { userId: 'ada', role: 'admin' };
@@ -51,11 +52,11 @@ export function installationCreated(
     description: options.description ?? '',
     teams: options.teams ?? [],
     keys: {
-      operatorPublicKey: `O-${installationId}`,
-      operatorSigningKey: `O-signing-${installationId}`,
-      systemAccountPublicKey: `A-system-${installationId}`,
-      systemAccountSigningKey: `A-system-signing-${installationId}`,
-      systemUserPublicKey: `U-system-${installationId}`,
+      operatorPublicKey: testKey('operator'),
+      operatorSigningKey: testKey('operator'),
+      systemAccountPublicKey: testKey('account'),
+      systemAccountSigningKey: testKey('account'),
+      systemUserPublicKey: testKey('user'),
     },
   });
 }
@@ -110,8 +111,8 @@ export function accountCreated(
     teams: options.teams ?? [],
     limitProfileId: options.limitProfileId ?? null,
     limits: options.limits ?? {},
-    publicKey: `A-${accountId}`,
-    signingKey: `A-signing-${accountId}`,
+    publicKey: testKey('account'),
+    signingKey: testKey('account'),
   });
 }
 
@@ -129,6 +130,6 @@ export function natsUserCreated(
     limits: options.limits ?? { subscriptions: -1, data: -1, payload: -1 },
     bearer: false,
     expiresAt: null,
-    publicKey: `U-${natsUserId}`,
+    publicKey: testKey('user'),
   });
 }

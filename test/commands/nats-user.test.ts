@@ -230,7 +230,7 @@ describe('RotateNatsUserCredentials', () => {
         event('NatsUserCredentialsRotated', {
           natsUserId: 'svc',
           accountId: 'orders',
-          previousPublicKey: 'U-svc',
+          previousPublicKey: svc.data.publicKey,
           publicKey: anyKey('U'),
         }),
       );
@@ -263,7 +263,11 @@ describe('DeleteNatsUser', () => {
     await scenario
       .when('DeleteNatsUser', { natsUserId: 'svc', expectedVersion: 1 }, ALICE)
       .thenEvents(
-        event('NatsUserDeleted', { natsUserId: 'svc', accountId: 'orders', publicKey: 'U-svc' }),
+        event('NatsUserDeleted', {
+          natsUserId: 'svc',
+          accountId: 'orders',
+          publicKey: svc.data.publicKey,
+        }),
       );
 
     expect(scenario.tower.reader.natsUserByName('orders', 'svc')).toBeUndefined();

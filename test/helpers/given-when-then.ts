@@ -8,8 +8,28 @@ import { openTower, type Tower } from '../../src/app/open-tower.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/commands/index.ts';
 import { TowerError, type ErrorCode } from '../../src/errors/index.ts';
 import type { TowerEvent } from '../../src/events/index.ts';
+import { seedEntry } from '../../src/signer/key-ring.ts';
+import { Nkey, type NkeyKind } from '../../src/signer/nkey.ts';
 
 const opened: { tower: Tower; dataDir: string }[] = [];
+const seeds = new Map<string, string>();
+
+/**
+ * A real NKey for the data of a Given event. The signer signs as it applies events, so `given`
+ * puts the seed of every such key an event names into the Tower's keystore.
+ */
+export function testKey(kind: NkeyKind): string {
+  const key = Nkey.create(kind);
+  seeds.set(key.publicKey, key.seed());
+  return key.publicKey;
+}
+
+/** The keys made by testKey that a value names, at any depth. */
+function testKeysIn(value: unknown): string[] {
+  if (typeof value === 'string') return seeds.has(value) ? [value] : [];
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(testKeysIn);
+  return [];
+}
 
 /** Closes every Tower the tests opened and removes its folder; register it with afterEach. */
 export function closeTowers(): void {
@@ -48,8 +68,13 @@ export class Scenario {
       correlationId: commandId,
       occurredAt: new Date().toISOString(),
     };
-    const { db, log, runner } = this.tower;
-    db.transaction(() => runner.apply(log.append(events, metadata)))();
+    const { db, keystore, log, runner } = this.tower;
+    db.transaction(() => {
+      for (const publicKey of testKeysIn(events.map((e) => e.data))) {
+        keystore.put(seedEntry(publicKey), seeds.get(publicKey)!);
+      }
+      runner.apply(log.append(events, metadata));
+    })();
     return this;
   }
 
