@@ -18,12 +18,17 @@ const outerLayers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-output/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'test-output/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      // Input rules match control characters on purpose, to refuse them.
+      'no-control-regex': 'off',
       'no-console': 'error',
     },
   },

@@ -13,7 +13,7 @@ import { TowerError } from '../errors/index.ts';
 import type { RecordedEvent, TowerEvent } from '../events/index.ts';
 import type { ProjectionRunner } from '../projections/projection-runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
-import type { EventLog } from '../store/event-log.ts';
+import { versionConflict, type EventLog } from '../store/event-log.ts';
 import type { Keystore } from '../store/keystore.ts';
 import { newId } from './ids.ts';
 
@@ -96,9 +96,13 @@ export class CommandBus {
     const earlier = this.#replayed(commandId, payloadHash);
     if (earlier) return earlier;
 
-    const prepared = definition.prepare
-      ? await definition.prepare(command, actor, this.#deps.services)
-      : undefined;
+    let prepared: unknown;
+    if (definition.prepare) {
+      // Slow work (password hashing) only for an actor who may run the command; the check is
+      // repeated in the transaction against the state the command is decided on.
+      this.#authorize(definition, command, actor);
+      prepared = await definition.prepare(command, actor, this.#deps.services);
+    }
 
     const run = () =>
       this.#decideAndAppend(definition, command, actor, prepared, {
@@ -135,10 +139,8 @@ export class CommandBus {
     const earlier = this.#replayed(ids.commandId, ids.payloadHash);
     if (earlier) return earlier;
 
-    const { reader, log, runner, keystore } = this.#deps;
-    const actingAs = this.#currentActor(actor);
-    const state = definition.load(reader, command, actingAs);
-    definition.authorize(actingAs, state, command);
+    const { log, runner, keystore } = this.#deps;
+    const { actingAs, state } = this.#authorize(definition, command, actor);
 
     const now = (this.#deps.now?.() ?? new Date()).toISOString();
     const pendingSeeds: { publicKey: string; seed: string }[] = [];
@@ -153,12 +155,7 @@ export class CommandBus {
     };
     const decided: TowerEvent[] = definition.decide(state, command, ctx);
 
-    const expected = new Map<string, number>();
-    const expectedVersion = (command as { expectedVersion?: number }).expectedVersion;
-    if (definition.target && expectedVersion !== undefined) {
-      const { streamType, streamId } = definition.target(command);
-      expected.set(`${streamType}:${streamId}`, expectedVersion);
-    }
+    const expected = this.#expectedVersions(definition, command);
     const metadata = {
       actorId: actingAs.userId,
       commandId: ids.commandId,
@@ -190,6 +187,31 @@ export class CommandBus {
       now,
     );
     return { commandId: ids.commandId, ...stored, replayed: false, events };
+  }
+
+  #authorize(definition: AnyCommandDefinition, command: unknown, actor: Actor) {
+    const actingAs = this.#currentActor(actor);
+    const state: unknown = definition.load(this.#deps.reader, command, actingAs);
+    definition.authorize(actingAs, state, command);
+    return { actingAs, state };
+  }
+
+  /**
+   * The version the client read, if it sent one. It is checked here as well as at append, so
+   * that a stale client learns of the conflict even when its command would change nothing.
+   */
+  #expectedVersions(definition: AnyCommandDefinition, command: unknown): Map<string, number> {
+    const expected = new Map<string, number>();
+    const expectedVersion = (command as { expectedVersion?: number }).expectedVersion;
+    if (!definition.target || expectedVersion === undefined) return expected;
+
+    const { streamType, streamId } = definition.target(command);
+    const actual = this.#deps.log.streamVersion(streamType, streamId);
+    if (actual !== expectedVersion) {
+      throw versionConflict(streamType, streamId, expectedVersion, actual);
+    }
+    expected.set(`${streamType}:${streamId}`, expectedVersion);
+    return expected;
   }
 
   /** The actor as the read models know them now: a disabled or removed user may do nothing. */

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { partialLimitsSchema } from '../domain/limits.ts';
 import { TowerError } from '../errors/index.ts';
@@ -176,17 +177,26 @@ export const SetAccountLimits = defineCommand({
     })
     .strict(),
   target: accountTarget,
-  load: (reader, command, actor) => ({
-    ...loadForAdminChange(reader, command.accountId, actor),
-    profile: resolveProfile(reader, command.limitProfileId),
-  }),
+  load: (reader, command, actor) => {
+    const base = loadForAdminChange(reader, command.accountId, actor);
+    // Left out, the profile stays what it is; null detaches the account from any profile.
+    const requested =
+      command.limitProfileId === undefined
+        ? (base.view.account?.limitProfileId ?? null)
+        : command.limitProfileId;
+    return { ...base, requested, profile: resolveProfile(reader, requested) };
+  },
   authorize: (actor, state, command) => {
     visibleAccount(state.viewer, state.view, command.accountId, 'accountId');
     requireAdmin(actor, 'change account limits');
   },
   decide: (state, command) => {
     const account = present(state.view.account, 'account', command.accountId);
-    const limitProfileId = profileIdOf(state.profile, command.limitProfileId);
+    const limitProfileId = profileIdOf(state.profile, state.requested);
+    const unchanged =
+      limitProfileId === account.limitProfileId &&
+      isDeepStrictEqual(command.limits, account.explicitLimits);
+    if (unchanged) return [];
     return [
       event('AccountLimitsSet', { accountId: account.id, limitProfileId, limits: command.limits }),
     ];

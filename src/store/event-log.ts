@@ -85,12 +85,7 @@ export class EventLog {
         version = this.streamVersion(definition.streamType, streamId);
         const wanted = expected.get(key);
         if (wanted !== undefined && wanted !== version) {
-          throw new TowerError(
-            'version_conflict',
-            `This ${definition.streamType.replace('-', ' ')} was changed by someone else ` +
-              `(version ${version}, you had ${wanted}); reload and try again.`,
-            { context: { stream: key, expectedVersion: wanted, actualVersion: version } },
-          );
+          throw versionConflict(definition.streamType, streamId, wanted, version);
         }
       }
       version += 1;
@@ -135,6 +130,27 @@ export class EventLog {
       type: options.type,
     }) as EventRow[];
   }
+}
+
+/** The typed error of a stream that moved on since the client read it. */
+export function versionConflict(
+  streamType: StreamType,
+  streamId: string,
+  expected: number,
+  actual: number,
+): TowerError {
+  return new TowerError(
+    'version_conflict',
+    `This ${streamType.replace('-', ' ')} was changed by someone else (version ${actual}, you ` +
+      `had ${expected}); reload and try again.`,
+    {
+      context: {
+        stream: `${streamType}:${streamId}`,
+        expectedVersion: expected,
+        actualVersion: actual,
+      },
+    },
+  );
 }
 
 /** Turns a stored row into an event, reading older schema versions as the current one. */
