@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { backupCommand } from './backup.ts';
 import { eventsCommand } from './events.ts';
 import { initCommand } from './init.ts';
+import { installationCommand } from './installation.ts';
 import { replayCommand } from './replay.ts';
 import { formatError } from './report-error.ts';
 import { restoreCommand } from './restore.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .addCommand(eventsCommand())
     .addCommand(replayCommand())
     .addCommand(userCommand())
+    .addCommand(installationCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }
