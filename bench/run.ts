@@ -1,9 +1,10 @@
 import { cpus, platform } from 'node:os';
 import { commandPipelineBench } from './command-pipeline.bench.ts';
+import { publisherBench } from './publisher.bench.ts';
 import { replayBench } from './replay.bench.ts';
 import type { Bench, Figure } from './bench-kit.ts';
 
-const benches: Bench[] = [commandPipelineBench, replayBench];
+const benches: Bench[] = [commandPipelineBench, replayBench, publisherBench];
 
 const json = process.argv.includes('--json');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { replay, type ReplayOptions } from '../app/replay.ts';
 import { loadConfig } from '../config.ts';
-import { openExistingDatabase } from './data-folder.ts';
+import { openExistingTower } from './data-folder.ts';
 import { parseWholeNumber } from './parse-number.ts';
 import { formatCount, progressBar } from './progress-bar.ts';
 
@@ -23,12 +23,17 @@ export function replayCommand(): Command {
 
 function runReplay(options: { to?: number; into?: string }): void {
   const config = loadConfig();
-  const db = openExistingDatabase(config);
+  // The whole Tower, not just the database: the signer's JWTs are rebuilt too, with its keys.
+  const tower = openExistingTower(config);
   const bar = progressBar();
   try {
-    const replayOptions: ReplayOptions = { to: options.to, into: options.into };
+    const replayOptions: ReplayOptions = {
+      to: options.to,
+      into: options.into,
+      projections: tower.projections,
+    };
     if (bar) replayOptions.onProgress = (progress) => bar.update(progress);
-    const result = replay(db, replayOptions);
+    const result = replay(tower.db, replayOptions);
 
     const where = result.into ? `into ${result.into}` : 'in place';
     process.stdout.write(
@@ -37,6 +42,6 @@ function runReplay(options: { to?: number; into?: string }): void {
     );
   } finally {
     bar?.done();
-    db.close();
+    tower.close();
   }
 }

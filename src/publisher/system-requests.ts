@@ -29,7 +29,8 @@ export interface ClaimsReply {
   message: string;
 }
 
-interface RawServer {
+/** The `server` block of a system reply, as the server writes it. */
+export interface RawServer {
   name?: string;
   id?: string;
   ver?: string;

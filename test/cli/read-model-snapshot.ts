@@ -1,7 +1,10 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 
-/** Tables that are the source of truth or hold secrets; everything else is a read model. */
-const NOT_READ_MODELS = new Set(['events', 'commands', 'secrets', 'meta']);
+/**
+ * Tables that are the source of truth, hold secrets, or (the outbox) record what was sent to
+ * the installations; everything else is a read model that replay rebuilds.
+ */
+const NOT_READ_MODELS = new Set(['events', 'commands', 'secrets', 'meta', 'outbox']);
 
 /**
  * Every read-model table with its rows as sorted JSON text, so that two databases compare

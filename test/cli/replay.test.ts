@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/app/open-tower.ts';
+import { DATABASE_FILE, openTower } from '../../src/app/open-tower.ts';
 import { replay, type ReplayProgress } from '../../src/app/replay.ts';
 import { runCli, tempDir } from '../helpers/run-cli.ts';
 import { tempTower, type TempTower } from '../helpers/temp-tower.ts';
@@ -26,7 +26,8 @@ describe('tower replay', () => {
 
   it('rebuilds in place exactly the read models the live run built', async () => {
     const db = new BetterSqlite3(dbFile);
-    db.exec('DELETE FROM teams; DELETE FROM accounts; UPDATE nats_users SET name = 0');
+    db.exec('DELETE FROM teams; DELETE FROM accounts; DELETE FROM signed_jwts');
+    db.exec("UPDATE nats_users SET name = 'renamed behind Tower''s back'");
     db.close();
 
     const result = await runCli(tower.dataDir, ['replay']);
@@ -36,7 +37,10 @@ describe('tower replay', () => {
       /^Replayed 14 events \(to seq 14\) in place in [\d.]+ s: [\d,]+ events\/s\.$/mu,
     );
     expect(readModelSnapshot(dbFile)).toEqual(live);
-    expect(Object.keys(live)).toEqual(expect.arrayContaining(['teams', 'accounts', 'nats_users']));
+    expect(Object.keys(live)).toEqual(
+      expect.arrayContaining(['teams', 'accounts', 'nats_users', 'signed_jwts']),
+    );
+    expect(live.signed_jwts!.length).toBeGreaterThan(0);
   });
 
   it('builds the state as of an earlier event into a new file, for an auditor', async () => {
@@ -88,10 +92,11 @@ describe('tower replay', () => {
   });
 
   it('applies the log in batches and reports progress after each', () => {
-    const db = new BetterSqlite3(dbFile);
+    const opened = openTower({ dataDir: tower.dataDir });
+    const { db, projections } = opened;
     const progress: ReplayProgress[] = [];
 
-    const result = replay(db, { batchSize: 4, onProgress: (p) => progress.push(p) });
+    const result = replay(db, { projections, batchSize: 4, onProgress: (p) => progress.push(p) });
 
     expect(result.events).toBe(14);
     expect(progress.map((p) => [p.done, p.seq, p.total])).toEqual([
@@ -101,6 +106,6 @@ describe('tower replay', () => {
       [14, 14, 14],
     ]);
     expect(readModelSnapshot(db)).toEqual(live);
-    db.close();
+    opened.close();
   });
 });

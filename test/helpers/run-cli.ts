@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 const TOWER_BIN = fileURLToPath(new URL('../../bin/tower.js', import.meta.url));
 
@@ -19,9 +20,17 @@ export interface RunCliOptions {
   input?: string;
 }
 
-/** A new empty temporary folder, for a data folder or backup files. */
+const made: string[] = [];
+// Registered on the importing test file's root suite: its folders go when the file is done.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new empty temporary folder, for a data folder or backup files; removed after the file. */
 export function tempDir(prefix = 'tower-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /**

@@ -29,7 +29,7 @@ describe('replay equals live', () => {
             const live = snapshot(tower.db, tower);
 
             const into = join(tower.dataDir, 'rebuilt.db');
-            replay(tower.db, { into });
+            replay(tower.db, { into, projections: tower.projections });
             const rebuilt = new BetterSqlite3(into, { readonly: true });
             try {
               expect(snapshot(rebuilt, tower)).toEqual(live);
@@ -37,7 +37,7 @@ describe('replay equals live', () => {
               rebuilt.close();
             }
 
-            replay(tower.db);
+            replay(tower.db, { projections: tower.projections });
             expect(snapshot(tower.db, tower)).toEqual(live);
           } finally {
             tower.destroy();
