@@ -9,6 +9,7 @@ import {
   type DomainReader,
   type PrepareServices,
 } from '../commands/index.ts';
+import { secretEntry } from '../domain/secret-entries.ts';
 import { TowerError } from '../errors/index.ts';
 import type { RecordedEvent, TowerEvent } from '../events/index.ts';
 import type { ProjectionRunner } from '../projections/projection-runner.ts';
@@ -163,9 +164,10 @@ export class CommandBus {
       occurredAt: now,
     };
     // Seeds first: the signer projection signs with them while it applies the events.
-    for (const { publicKey, seed } of pendingSeeds) keystore.put(`nkey:${publicKey}`, seed);
+    for (const { publicKey, seed } of pendingSeeds) keystore.put(secretEntry.seed(publicKey), seed);
     for (const secret of definition.secrets?.(command, decided, prepared) ?? []) {
-      keystore.put(secret.id, secret.value);
+      if (secret.value === null) keystore.delete(secret.id);
+      else keystore.put(secret.id, secret.value);
     }
     const events = log.append(decided, metadata, expected);
     runner.apply(events);

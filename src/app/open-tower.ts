@@ -6,6 +6,7 @@ import { SqliteDomainReader } from '../projections/domain-reader-sqlite.ts';
 import type { ProjectionFactory } from '../projections/projection.ts';
 import { ProjectionRunner, coreProjections } from '../projections/projection-runner.ts';
 import { signerProjection } from '../signer/signer-projection.ts';
+import { secretEntry } from '../domain/secret-entries.ts';
 import { KeyRing } from '../signer/key-ring.ts';
 import { SignedJwts } from '../signer/signed-jwts.ts';
 import { openDatabase, type SyncMode } from '../store/database.ts';
@@ -72,7 +73,7 @@ export function openTower(options: OpenTowerOptions): Tower {
       services: {
         hashPassword,
         verifyPassword: async (userId, password) => {
-          const stored = keystore.get(`password:${userId}`);
+          const stored = keystore.get(secretEntry.password(userId));
           return stored !== undefined && (await verifyPassword(password, stored));
         },
       },

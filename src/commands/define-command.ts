@@ -26,10 +26,13 @@ export interface PrepareServices {
   verifyPassword(userId: string, password: string): Promise<boolean>;
 }
 
-/** A secret the command stores in the keystore in the same transaction as its events. */
+/**
+ * A secret the command stores in the keystore in the same transaction as its events; a null
+ * value removes the entry.
+ */
 export interface SecretEntry {
   id: string;
-  value: string;
+  value: string | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { secretEntry } from '../domain/secret-entries.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import {
@@ -8,7 +9,7 @@ import {
 } from '../domain/limits.ts';
 import { NO_PERMISSION_RULES, permissionsSchema } from '../domain/subjects.ts';
 import { TowerError } from '../errors/index.ts';
-import { event } from '../events/index.ts';
+import { event, type TowerEvent } from '../events/index.ts';
 import { defineCommand, type Actor } from './define-command.ts';
 import type { DomainReader, NatsUserState } from './domain-reader.ts';
 import {
@@ -217,6 +218,8 @@ export const RotateNatsUserCredentials = defineCommand({
       }),
     ];
   },
+  // The old key is revoked; its seed opens nothing any more, so it goes.
+  secrets: (_command, events) => forgetSeeds(events, 'previousPublicKey'),
 });
 
 export const DeleteNatsUser = defineCommand({
@@ -237,4 +240,13 @@ export const DeleteNatsUser = defineCommand({
       }),
     ];
   },
+  secrets: (_command, events) => forgetSeeds(events, 'publicKey'),
 });
+
+/** Keystore removals for the user keys that events revoke. */
+function forgetSeeds(events: TowerEvent[], field: 'publicKey' | 'previousPublicKey') {
+  return events.map((e) => ({
+    id: secretEntry.seed((e.data as Record<typeof field, string>)[field]),
+    value: null,
+  }));
+}

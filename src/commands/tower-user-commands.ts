@@ -1,3 +1,4 @@
+import { secretEntry } from '../domain/secret-entries.ts';
 import { z } from 'zod';
 import { TowerError } from '../errors/index.ts';
 import { event, towerRoleSchema } from '../events/index.ts';
@@ -17,8 +18,6 @@ const userTarget = (command: { userId: string }) => ({
   streamType: 'tower-user' as const,
   streamId: command.userId,
 });
-
-const passwordEntry = (userId: string) => `password:${userId}`;
 
 /** Admins need to see every user; a user may only address themself. */
 function loadUser(reader: DomainReader, command: { userId: string }) {
@@ -59,7 +58,7 @@ export const CreateTowerUser = defineCommand({
   secrets: (_command, events, hash: string) => {
     const created = events[0];
     return created?.type === 'TowerUserCreated'
-      ? [{ id: passwordEntry(created.data.userId), value: hash }]
+      ? [{ id: secretEntry.password(created.data.userId), value: hash }]
       : [];
   },
 });
@@ -156,7 +155,10 @@ export const ChangeOwnPassword = defineCommand({
     return [event('TowerUserPasswordChanged', { userId: user.id, reset: false })];
   },
   secrets: (_command, events, hash: string) =>
-    events.map((e) => ({ id: passwordEntry((e.data as { userId: string }).userId), value: hash })),
+    events.map((e) => ({
+      id: secretEntry.password((e.data as { userId: string }).userId),
+      value: hash,
+    })),
 });
 
 export const ResetTowerUserPassword = defineCommand({
@@ -171,5 +173,7 @@ export const ResetTowerUserPassword = defineCommand({
     const user = existing(state, command.userId);
     return [event('TowerUserPasswordChanged', { userId: user.id, reset: true })];
   },
-  secrets: (command, _events, hash: string) => [{ id: passwordEntry(command.userId), value: hash }],
+  secrets: (command, _events, hash: string) => [
+    { id: secretEntry.password(command.userId), value: hash },
+  ],
 });

@@ -1,3 +1,4 @@
+import { secretEntry } from '../domain/secret-entries.ts';
 import type { Keystore } from '../store/keystore.ts';
 import { Nkey, type NkeyKind } from './nkey.ts';
 
@@ -24,7 +25,7 @@ export class KeyRing {
   get(publicKey: string): Nkey {
     let key = this.#keys.get(publicKey);
     if (!key) {
-      const seed = this.#keystore.get(seedEntry(publicKey));
+      const seed = this.#keystore.get(secretEntry.seed(publicKey));
       if (!seed) throw new Error(`The keystore holds no seed for ${publicKey}`);
       key = Nkey.fromSeed(seed);
       this.#keys.set(publicKey, key);
@@ -34,11 +35,6 @@ export class KeyRing {
 
   /** The encoded seed of a public key, for creds files. A secret. */
   seed(publicKey: string): string | undefined {
-    return this.#keystore.get(seedEntry(publicKey));
+    return this.#keystore.get(secretEntry.seed(publicKey));
   }
-}
-
-/** The keystore entry that holds the seed of a public key. */
-export function seedEntry(publicKey: string): string {
-  return `nkey:${publicKey}`;
 }

@@ -8,7 +8,7 @@ import { openTower, type Tower } from '../../src/app/open-tower.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/commands/index.ts';
 import { TowerError, type ErrorCode } from '../../src/errors/index.ts';
 import type { TowerEvent } from '../../src/events/index.ts';
-import { seedEntry } from '../../src/signer/key-ring.ts';
+import { secretEntry } from '../../src/domain/secret-entries.ts';
 import { Nkey, type NkeyKind } from '../../src/signer/nkey.ts';
 
 const opened: { tower: Tower; dataDir: string }[] = [];
@@ -71,7 +71,7 @@ export class Scenario {
     const { db, keystore, log, runner } = this.tower;
     db.transaction(() => {
       for (const publicKey of testKeysIn(events.map((e) => e.data))) {
-        keystore.put(seedEntry(publicKey), seeds.get(publicKey)!);
+        keystore.put(secretEntry.seed(publicKey), seeds.get(publicKey)!);
       }
       runner.apply(log.append(events, metadata));
     })();

@@ -1,0 +1,10 @@
+/**
+ * Names of keystore entries. The keystore is outside the domain, but commands say which
+ * entries they write or remove, so the names live here for both sides to share.
+ */
+export const secretEntry = {
+  /** The nkey seed of a public key Tower created. */
+  seed: (publicKey: string) => `nkey:${publicKey}`,
+  /** The scrypt hash of a Tower user's password. */
+  password: (userId: string) => `password:${userId}`,
+};
