@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { SYSTEM_ACTOR } from '../commands/index.ts';
 import { loadConfig } from '../config.ts';
+import { readInstallationStatus } from '../publisher/index.ts';
 import { installationConfig } from '../signer/installation-config.ts';
 import { openExistingTower } from './data-folder.ts';
 
@@ -27,6 +28,16 @@ export function installationCommand(): Command {
         .requiredOption('--url <url...>', 'client URLs of its servers (nats://host:4222)')
         .option('--description <text>', 'what it is for', '')
         .action(createInstallation),
+    )
+    .addCommand(
+      new Command('status')
+        .description(
+          'Show what Tower last saw of an installation: reachable or not, its servers, and ' +
+            'for each account whether it is published, pending or failed.',
+        )
+        .argument('<id>', 'the installation id')
+        .option('--json', 'print the status as JSON')
+        .action(printStatus),
     )
     .addCommand(
       new Command('list')
@@ -58,6 +69,26 @@ async function createInstallation(options: {
     const input = { name: options.name, urls: options.url, description: options.description };
     const result = await tower.bus.execute('CreateInstallation', input, SYSTEM_ACTOR);
     console.log(result.id);
+  } finally {
+    tower.close();
+  }
+}
+
+async function printStatus(id: string, options: { json?: boolean }): Promise<void> {
+  const tower = openExistingTower(loadConfig());
+  try {
+    const status = readInstallationStatus(tower.db, id);
+    if (options.json) return void console.log(JSON.stringify(status, null, 2));
+    const reach = status.reachable ? 'reachable' : 'not reachable';
+    console.log(`${reach}${status.lastError ? ` (${status.lastError})` : ''}`);
+    for (const server of status.servers) console.log(`server ${server.name} ${server.version}`);
+    for (const account of status.accounts) {
+      const detail =
+        account.state === 'published'
+          ? `to ${account.servers.length} server(s) at ${account.publishedAt}`
+          : `since ${account.pendingSince}${account.lastError ? `: ${account.lastError}` : ''}`;
+      console.log(`account ${account.accountId} ${account.state} ${detail}`);
+    }
   } finally {
     tower.close();
   }

@@ -3,6 +3,7 @@ import { backupCommand } from './backup.ts';
 import { eventsCommand } from './events.ts';
 import { initCommand } from './init.ts';
 import { installationCommand } from './installation.ts';
+import { publishCommand } from './publish.ts';
 import { replayCommand } from './replay.ts';
 import { formatError } from './report-error.ts';
 import { restoreCommand } from './restore.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(userCommand())
     .addCommand(installationCommand())
+    .addCommand(publishCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openTower } from '../../src/app/open-tower.ts';
+import { SYSTEM_ACTOR } from '../../src/commands/index.ts';
+import { freePorts, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
+import { runCli, tempDir } from '../helpers/run-cli.ts';
+
+const TOWER_BIN = fileURLToPath(new URL('../../bin/tower.js', import.meta.url));
+
+describe('tower installation and tower publish', () => {
+  const servers: NatsServer[] = [];
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+  });
+
+  it('brings an installation up from the printed settings and publishes its accounts', async () => {
+    const dataDir = tempDir();
+    const env = {
+      TOWER_ADMIN_PASSWORD: 'admin-password-1',
+      TOWER_USER_PASSWORD: 'user-password-1',
+    };
+    expect((await runCli(dataDir, ['init'], { env })).code).toBe(0);
+    const [port] = await freePorts(1);
+    const created = await runCli(dataDir, [
+      'installation',
+      'create',
+      '--name',
+      'edge',
+      '--url',
+      `nats://127.0.0.1:${port}`,
+    ]);
+    expect(created.code).toBe(0);
+    const installationId = created.stdout.trim();
+
+    const operatorConf = await runCli(dataDir, [
+      'installation',
+      'config',
+      installationId,
+      '--only',
+      'operator',
+    ]);
+    const serverConf = await runCli(dataDir, [
+      'installation',
+      'config',
+      installationId,
+      '--only',
+      'server',
+    ]);
+    servers.push(
+      await startNatsServer({
+        files: { 'operator.conf': operatorConf.stdout },
+        config: (paths) =>
+          serverConf.stdout
+            .replace(/^port: 4222$/mu, `host: "127.0.0.1"\nport: ${port}`)
+            .replace(/^http_port: 8222$/mu, 'http_port: -1')
+            .replace(/dir: "[^"]*jwt"/u, `dir: ${JSON.stringify(paths.jwtDir)}`)
+            .replace(/store_dir: "[^"]*"/u, `store_dir: ${JSON.stringify(paths.storeDir)}`),
+      }),
+    );
+
+    const tower = openTower({ dataDir });
+    const account = await tower.bus.execute(
+      'CreateAccount',
+      { installationId, name: 'orders' },
+      SYSTEM_ACTOR,
+    );
+    tower.close();
+
+    const publisher = spawn(process.execPath, [TOWER_BIN, 'publish'], {
+      env: { ...process.env, TOWER_DATA_DIR: dataDir, TOWER_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    try {
+      const published = await waitFor(async () => {
+        const status = await runCli(dataDir, ['installation', 'status', installationId, '--json']);
+        const parsed = JSON.parse(status.stdout) as {
+          reachable: boolean;
+          accounts: { accountId: string; state: string }[];
+        };
+        return (
+          parsed.reachable &&
+          parsed.accounts.find((a) => a.accountId === account.id)?.state === 'published'
+        );
+      });
+      expect(published).toBe(true);
+    } finally {
+      publisher.kill('SIGTERM');
+      await new Promise((resolve) => publisher.once('close', resolve));
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return false;
+}
