@@ -3,7 +3,14 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
 import type { ProjectionFactory } from '../projections/projection.ts';
 import { coreProjections, ProjectionRunner } from '../projections/projection-runner.ts';
-import { rowToEvent, type EventRow } from '../store/event-log.ts';
+import type { EventRow } from '../store/event-log.ts';
+import {
+  eventRegistry,
+  upcast,
+  type EventMetadata,
+  type RecordedEvent,
+  type StreamType,
+} from '../events/index.ts';
 
 /**
  * Events read and applied per page. Measured on a million events: 2,500 is about 15% faster than
@@ -149,10 +156,16 @@ function rebuildInto(file: string, feed: Feed): number {
 
 /** Reads the log in pages up to `feed.to` and applies each page in one target transaction. */
 function applyLog(feed: Feed, runner: ProjectionRunner, target: Database): number {
-  const page: Statement<[number, number, number], EventRow> = feed.source.prepare(
-    'SELECT * FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+  // Rows as arrays rather than objects: the scan allocates half as much, and replay is
+  // mostly allocation and SQLite work.
+  const page = feed.source
+    .prepare(
+      `SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    )
+    .raw() as Statement<[number, number, number], unknown[]>;
+  const applyBatch = target.transaction((rows: unknown[][]) =>
+    runner.apply(rows.map(arrayToEvent)),
   );
-  const applyBatch = target.transaction((rows: EventRow[]) => runner.apply(rows.map(rowToEvent)));
 
   let after = 0;
   let done = 0;
@@ -161,9 +174,52 @@ function applyLog(feed: Feed, runner: ProjectionRunner, target: Database): numbe
     const last = rows.at(-1);
     if (!last) break;
     applyBatch(rows);
-    after = last.seq;
+    after = last[0] as number;
     done += rows.length;
     feed.report(done, after);
   }
   return done;
+}
+
+const EVENT_COLUMNS = [
+  'seq',
+  'event_id',
+  'stream_type',
+  'stream_id',
+  'version',
+  'type',
+  'schema_version',
+  'data',
+  'metadata',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof EventRow)[];
+
+/** The event of a raw row, read as `rowToEvent` reads an object row, without the object. */
+function arrayToEvent(v: unknown[]): RecordedEvent {
+  const [seq, eventId, streamType, streamId, version, type, schemaVersion, data, metadata] = v as [
+    number,
+    string,
+    StreamType,
+    string,
+    number,
+    string,
+    number,
+    string,
+    string,
+  ];
+  const current = eventRegistry.get(type)?.schemaVersion ?? schemaVersion;
+  return {
+    seq,
+    eventId,
+    streamType,
+    streamId,
+    version,
+    type,
+    schemaVersion: current,
+    data: upcast(type, schemaVersion, JSON.parse(data)),
+    metadata: JSON.parse(metadata) as EventMetadata,
+    prevHash: v[9] as string,
+    hash: v[10] as string,
+  };
 }
