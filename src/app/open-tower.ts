@@ -7,6 +7,7 @@ import type { ProjectionFactory } from '../projections/projection.ts';
 import { ProjectionRunner, coreProjections } from '../projections/projection-runner.ts';
 import { signerProjection } from '../signer/signer-projection.ts';
 import { secretEntry } from '../domain/secret-entries.ts';
+import { KeyPool } from '../signer/key-pool.ts';
 import { KeyRing } from '../signer/key-ring.ts';
 import { SignedJwts } from '../signer/signed-jwts.ts';
 import { openDatabase, type SyncMode } from '../store/database.ts';
@@ -55,7 +56,8 @@ export function openTower(options: OpenTowerOptions): Tower {
     const keystore = new Keystore(db, masterKey);
     keystore.checkMasterKey();
     const log = new EventLog(db);
-    const keys = new KeyRing(keystore);
+    const pool = new KeyPool();
+    const keys = new KeyRing(keystore, pool);
     const projections = [...coreProjections, signerProjection(keys)];
     const runner = new ProjectionRunner(db, projections);
     const reader = new SqliteDomainReader(db);
@@ -89,7 +91,10 @@ export function openTower(options: OpenTowerOptions): Tower {
       keys,
       jwts: new SignedJwts(db, keys),
       bus,
-      close: () => db.close(),
+      close: () => {
+        pool.close();
+        db.close();
+      },
     };
   } catch (error) {
     db.close();

@@ -1,5 +1,6 @@
 import { secretEntry } from '../domain/secret-entries.ts';
 import type { Keystore } from '../store/keystore.ts';
+import type { KeyPool } from './key-pool.ts';
 import { Nkey, type NkeyKind } from './nkey.ts';
 
 /**
@@ -9,15 +10,22 @@ import { Nkey, type NkeyKind } from './nkey.ts';
 export class KeyRing {
   readonly #keystore: Keystore;
   readonly #keys = new Map<string, Nkey>();
+  readonly #pool: KeyPool | undefined;
 
-  constructor(keystore: Keystore) {
+  constructor(keystore: Keystore, pool?: KeyPool) {
     this.#keystore = keystore;
+    this.#pool = pool;
   }
 
-  /** Creates a key pair and keeps it loaded; the caller stores the seed in the keystore. */
+  /**
+   * Creates a key pair, from the pool when one is ready; the caller stores the seed in the
+   * keystore. Keys that will sign (operator and account keys) stay loaded; user keys never
+   * sign in Tower, so a hundred thousand of them cost no memory here.
+   */
   create(kind: NkeyKind): Nkey {
-    const key = Nkey.create(kind);
-    this.#keys.set(key.publicKey, key);
+    const raw = this.#pool?.take();
+    const key = raw ? Nkey.fromRaw(kind, raw) : Nkey.create(kind);
+    if (kind !== 'user') this.#keys.set(key.publicKey, key);
     return key;
   }
 

@@ -31,14 +31,14 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 export class Nkey {
   readonly kind: NkeyKind;
   readonly publicKey: string;
-  readonly #privateKey: KeyObject;
+  #privateKey: KeyObject | undefined;
   readonly #rawSeed: Buffer;
 
-  private constructor(kind: NkeyKind, rawSeed: Buffer, privateKey: KeyObject, rawPublic: Buffer) {
+  private constructor(kind: NkeyKind, raw: RawKeyPair, privateKey?: KeyObject) {
     this.kind = kind;
-    this.#rawSeed = rawSeed;
+    this.#rawSeed = raw.seed;
     this.#privateKey = privateKey;
-    this.publicKey = encodeKey(Buffer.from([NkeyPrefix[kind]]), rawPublic);
+    this.publicKey = encodeKey(Buffer.from([NkeyPrefix[kind]]), raw.publicKey);
   }
 
   /**
@@ -46,25 +46,22 @@ export class Nkey {
    * deadlocks Node 20 under garbage collection when a loader thread runs (as under tsx).
    */
   static create(kind: NkeyKind): Nkey {
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-    const spki = publicKey.export({ format: 'der', type: 'spki' });
-    return new Nkey(
-      kind,
-      Buffer.from(pkcs8.subarray(PKCS8_ED25519.length)),
-      privateKey,
-      Buffer.from(spki.subarray(SPKI_ED25519.length)),
-    );
+    return Nkey.fromRaw(kind, generateRawKeyPairSync());
+  }
+
+  /** A key of the given kind from raw halves, such as a KeyPool hands out. */
+  static fromRaw(kind: NkeyKind, raw: RawKeyPair): Nkey {
+    return new Nkey(kind, raw);
   }
 
   static #fromRawSeed(kind: NkeyKind, rawSeed: Buffer): Nkey {
-    const privateKey = createPrivateKey({
-      key: Buffer.concat([PKCS8_ED25519, rawSeed]),
-      format: 'der',
-      type: 'pkcs8',
-    });
+    const privateKey = importSeed(rawSeed);
     const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-    return new Nkey(kind, rawSeed, privateKey, spki.subarray(SPKI_ED25519.length));
+    return new Nkey(
+      kind,
+      { seed: rawSeed, publicKey: spki.subarray(SPKI_ED25519.length) },
+      privateKey,
+    );
   }
 
   /** Reads an encoded seed (`SO…`, `SA…`, `SU…`). */
@@ -85,8 +82,40 @@ export class Nkey {
   }
 
   sign(data: Uint8Array): Buffer {
+    // Imported on first use: most keys (every NATS user's) never sign anything in Tower.
+    this.#privateKey ??= importSeed(this.#rawSeed);
     return cryptoSign(null, data, this.#privateKey);
   }
+}
+
+/** The two 32-byte halves of an Ed25519 key pair. */
+export interface RawKeyPair {
+  seed: Buffer;
+  publicKey: Buffer;
+}
+
+/** Splits DER-encoded Ed25519 keys into their raw 32-byte halves. */
+export function rawFromDer(pkcs8: Buffer, spki: Buffer): RawKeyPair {
+  return {
+    seed: Buffer.from(pkcs8.subarray(PKCS8_ED25519.length)),
+    publicKey: Buffer.from(spki.subarray(SPKI_ED25519.length)),
+  };
+}
+
+function generateRawKeyPairSync(): RawKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { format: 'der', type: 'pkcs8' },
+    publicKeyEncoding: { format: 'der', type: 'spki' },
+  });
+  return rawFromDer(privateKey, publicKey);
+}
+
+function importSeed(rawSeed: Buffer): KeyObject {
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519, rawSeed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
 }
 
 /** Verifies an Ed25519 signature against an encoded public nkey. */
