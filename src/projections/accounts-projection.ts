@@ -63,7 +63,7 @@ export const accountsProjection: ProjectionFactory = (db) => {
           name: data.name,
           description: data.description,
           limitProfileId: data.limitProfileId,
-          explicit: canonicalJson(data.limits),
+          explicit: JSON.stringify(data.limits),
           effective: effective(data.limitProfileId, data.limits),
           publicKey: data.publicKey,
           signingKey: data.signingKey,
@@ -87,7 +87,7 @@ export const accountsProjection: ProjectionFactory = (db) => {
       AccountLimitsSet: ({ data, metadata, version }) =>
         setLimits.run(
           data.limitProfileId,
-          canonicalJson(data.limits),
+          JSON.stringify(data.limits),
           effective(data.limitProfileId, data.limits),
           metadata.occurredAt,
           version,

@@ -1,4 +1,3 @@
-import { canonicalJson } from '../store/canonical-json.ts';
 import type { ProjectionFactory } from './projection.ts';
 
 export const installationsProjection: ProjectionFactory = (db) => {
@@ -34,7 +33,7 @@ export const installationsProjection: ProjectionFactory = (db) => {
         insert.run({
           id: data.installationId,
           name: data.name,
-          urls: canonicalJson(data.urls),
+          urls: JSON.stringify(data.urls),
           description: data.description,
           ...data.keys,
           at: metadata.occurredAt,
@@ -46,7 +45,7 @@ export const installationsProjection: ProjectionFactory = (db) => {
         update.run({
           id: data.installationId,
           name: data.name ?? null,
-          urls: data.urls ? canonicalJson(data.urls) : null,
+          urls: data.urls ? JSON.stringify(data.urls) : null,
           description: data.description ?? null,
           at: metadata.occurredAt,
           version,

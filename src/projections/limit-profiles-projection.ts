@@ -1,4 +1,3 @@
-import { canonicalJson } from '../store/canonical-json.ts';
 import type { ProjectionFactory } from './projection.ts';
 
 export const limitProfilesProjection: ProjectionFactory = (db) => {
@@ -27,7 +26,7 @@ export const limitProfilesProjection: ProjectionFactory = (db) => {
           data.profileId,
           data.name,
           data.description,
-          canonicalJson(data.limits),
+          JSON.stringify(data.limits),
           metadata.occurredAt,
           version,
         ),
@@ -36,7 +35,7 @@ export const limitProfilesProjection: ProjectionFactory = (db) => {
           id: data.profileId,
           name: data.name ?? null,
           description: data.description ?? null,
-          limits: data.limits ? canonicalJson(data.limits) : null,
+          limits: data.limits ? JSON.stringify(data.limits) : null,
           version,
         }),
       LimitProfileDeleted: ({ data }) => remove.run(data.profileId),

@@ -1,4 +1,3 @@
-import { canonicalJson } from '../store/canonical-json.ts';
 import type { ProjectionFactory } from './projection.ts';
 
 export const natsUsersProjection: ProjectionFactory = (db) => {
@@ -33,8 +32,8 @@ export const natsUsersProjection: ProjectionFactory = (db) => {
           accountId: data.accountId,
           name: data.name,
           description: data.description,
-          permissions: canonicalJson(data.permissions),
-          limits: canonicalJson(data.limits),
+          permissions: JSON.stringify(data.permissions),
+          limits: JSON.stringify(data.limits),
           bearer: data.bearer ? 1 : 0,
           expiresAt: data.expiresAt,
           publicKey: data.publicKey,
@@ -46,8 +45,8 @@ export const natsUsersProjection: ProjectionFactory = (db) => {
           id: data.natsUserId,
           name: data.name ?? null,
           description: data.description ?? null,
-          permissions: data.permissions ? canonicalJson(data.permissions) : null,
-          limits: data.limits ? canonicalJson(data.limits) : null,
+          permissions: data.permissions ? JSON.stringify(data.permissions) : null,
+          limits: data.limits ? JSON.stringify(data.limits) : null,
           bearer: data.bearer === undefined ? null : data.bearer ? 1 : 0,
           setExpiry: data.expiresAt === undefined ? 0 : 1,
           expiresAt: data.expiresAt ?? null,

@@ -106,7 +106,9 @@ export class EventLog {
       };
       hash = hashEvent(row);
       this.#insert.run({ ...row, hash });
-      recorded.push(toRecorded({ ...row, hash }, data, metadata));
+      // Projections get the data as a replay reads it back: parsed from the canonical text, keys
+      // sorted, so that the JSON they store is the same in a live run and in a replay.
+      recorded.push(toRecorded({ ...row, hash }, JSON.parse(row.data), metadata));
     }
     return recorded;
   }
