@@ -1,3 +1,4 @@
+import { partialUpdate } from './partial-update.ts';
 import type { ProjectionFactory } from './projection.ts';
 
 export const natsUsersProjection: ProjectionFactory = (db) => {
@@ -7,15 +8,7 @@ export const natsUsersProjection: ProjectionFactory = (db) => {
      VALUES (@id, @accountId, @name, @description, @permissions, @limits, @bearer, @expiresAt,
        @publicKey, @at, @at, @version)`,
   );
-  const update = db.prepare(
-    `UPDATE nats_users SET name = coalesce(@name, name),
-       description = coalesce(@description, description),
-       permissions = coalesce(@permissions, permissions), limits = coalesce(@limits, limits),
-       bearer = coalesce(@bearer, bearer),
-       expires_at = CASE WHEN @setExpiry THEN @expiresAt ELSE expires_at END,
-       updated_at = @at, version = @version
-     WHERE id = @id`,
-  );
+  const update = partialUpdate(db, 'nats_users');
   const rotate = db.prepare(
     'UPDATE nats_users SET public_key = ?, updated_at = ?, version = ? WHERE id = ?',
   );
@@ -41,16 +34,14 @@ export const natsUsersProjection: ProjectionFactory = (db) => {
           version,
         }),
       NatsUserUpdated: ({ data, metadata, version }) =>
-        update.run({
-          id: data.natsUserId,
-          name: data.name ?? null,
-          description: data.description ?? null,
-          permissions: data.permissions ? JSON.stringify(data.permissions) : null,
-          limits: data.limits ? JSON.stringify(data.limits) : null,
-          bearer: data.bearer === undefined ? null : data.bearer ? 1 : 0,
-          setExpiry: data.expiresAt === undefined ? 0 : 1,
-          expiresAt: data.expiresAt ?? null,
-          at: metadata.occurredAt,
+        update(data.natsUserId, {
+          name: data.name,
+          description: data.description,
+          permissions: data.permissions && JSON.stringify(data.permissions),
+          limits: data.limits && JSON.stringify(data.limits),
+          bearer: data.bearer === undefined ? undefined : data.bearer ? 1 : 0,
+          expires_at: data.expiresAt,
+          updated_at: metadata.occurredAt,
           version,
         }),
       NatsUserCredentialsRotated: ({ data, metadata, version }) =>
