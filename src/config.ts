@@ -13,7 +13,52 @@ const envSchema = z.object({
   TOWER_ADMIN_PASSWORD: z.string().optional(),
   TOWER_USER_EMAIL: z.string().default('user@tower.local'),
   TOWER_USER_PASSWORD: z.string().optional(),
+  TOWER_HOST: z.string().min(1).default('127.0.0.1'),
+  TOWER_PORT: z.coerce.number().int().min(0).max(65_535).default(8090),
+  TOWER_PUBLIC_URL: z
+    .url({ protocol: /^https?$/u, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  TOWER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
+  TOWER_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
+  TOWER_NATS_URL: z.string().min(1).optional(),
+  TOWER_NATS_CREDS: z.string().min(1).optional(),
+  TOWER_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  TOWER_NATS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  TOWER_NATS_SERVER_BIN: z.string().min(1).optional(),
+  PATH: z.string().default(''),
 });
+
+/** The web server's settings: where it listens, how sessions last, how logins are limited. */
+export interface WebConfig {
+  host: string;
+  port: number;
+  /** The address people use, e.g. https://tower.example.com; cookies are Secure when https. */
+  publicUrl: string | undefined;
+  /** A session unused this long ends. */
+  sessionIdleMs: number;
+  /** A session ends this long after login, however busy. */
+  sessionMaxMs: number;
+  /** Login attempts allowed per client address and per email within `windowMs`. */
+  loginLimit: { perIp: number; perEmail: number; windowMs: number };
+}
+
+/** Where the event mirror publishes: a NATS server Tower starts itself, or one it is given. */
+export interface NatsConfig {
+  /** TOWER_NATS_URL split at commas; empty means Tower runs its own internal nats-server. */
+  urls: string[];
+  /** A creds file for `urls`; read at every connect, never logged. */
+  credsFile: string | undefined;
+  /** The replica count of Tower's streams: 1 on one server, 3 on a cluster. */
+  replicas: number;
+  /** The internal server's client port on 127.0.0.1; picked by the system when left out. */
+  port: number | undefined;
+  /** The nats-server binary for the internal server; searched on `path` when left out. */
+  serverBin: string | undefined;
+  /** The PATH the binary is searched on (then /usr/sbin and /usr/local/sbin). */
+  path: string;
+}
+
+const MINUTE = 60_000;
 
 export type TowerConfig = {
   dataDir: string;
@@ -26,6 +71,8 @@ export type TowerConfig = {
     userEmail: string;
     userPassword: string | undefined;
   };
+  web: WebConfig;
+  nats: NatsConfig;
 };
 
 /** Reads every TOWER_* setting; a bad value stops start-up and names the variable. */
@@ -48,5 +95,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TowerConfig {
       userEmail: e.TOWER_USER_EMAIL,
       userPassword: e.TOWER_USER_PASSWORD,
     },
+    web: {
+      host: e.TOWER_HOST,
+      port: e.TOWER_PORT,
+      publicUrl: e.TOWER_PUBLIC_URL,
+      sessionIdleMs: e.TOWER_SESSION_IDLE_MINUTES * MINUTE,
+      sessionMaxMs: e.TOWER_SESSION_MAX_HOURS * 60 * MINUTE,
+      loginLimit: { perIp: 30, perEmail: 10, windowMs: 15 * MINUTE },
+    },
+    nats: natsConfig(e),
+  };
+}
+
+function natsConfig(e: z.infer<typeof envSchema>): NatsConfig {
+  if (e.TOWER_NATS_CREDS && !e.TOWER_NATS_URL) {
+    throw new TowerError(
+      'config_invalid',
+      'TOWER_NATS_CREDS is set without TOWER_NATS_URL: the internal server needs no creds file.',
+      { field: 'TOWER_NATS_CREDS' },
+    );
+  }
+  const urls = (e.TOWER_NATS_URL ?? '').split(',').map((url) => url.trim());
+  return {
+    urls: urls.filter(Boolean),
+    credsFile: e.TOWER_NATS_CREDS && resolve(e.TOWER_NATS_CREDS),
+    replicas: e.TOWER_NATS_REPLICAS,
+    port: e.TOWER_NATS_PORT,
+    serverBin: e.TOWER_NATS_SERVER_BIN && resolve(e.TOWER_NATS_SERVER_BIN),
+    path: e.PATH,
   };
 }

@@ -38,7 +38,8 @@ async function runInit(): Promise<void> {
   }
 }
 
-function credentialsBanner(credentials: readonly GeneratedCredential[]): string {
+/** The once-only notice of generated passwords, for standard error (`tower init`, `tower serve`). */
+export function credentialsBanner(credentials: readonly GeneratedCredential[]): string {
   const rule = '='.repeat(72);
   const width = Math.max(...credentials.map((c) => c.email.length));
   const rows = credentials.map(

@@ -7,6 +7,8 @@ import { publishCommand } from './publish.ts';
 import { replayCommand } from './replay.ts';
 import { formatError } from './report-error.ts';
 import { restoreCommand } from './restore.ts';
+import { serveCommand } from './serve.ts';
+import { tokenCommand } from './token.ts';
 import { userCommand } from './user-add.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -20,10 +22,12 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError()
     .addCommand(initCommand())
+    .addCommand(serveCommand())
     .addCommand(verifyCommand())
     .addCommand(eventsCommand())
     .addCommand(replayCommand())
     .addCommand(userCommand())
+    .addCommand(tokenCommand())
     .addCommand(installationCommand())
     .addCommand(publishCommand())
     .addCommand(backupCommand())

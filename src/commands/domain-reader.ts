@@ -62,6 +62,15 @@ export interface NatsUserState {
   version: number;
 }
 
+export interface ApiTokenState {
+  id: string;
+  userId: string;
+  name: string;
+  expiresAt: string | null;
+  revoked: boolean;
+  version: number;
+}
+
 /**
  * The read side the deciders load their state through. The store implements it over the read
  * models, which are always current because projections run in the append's transaction.
@@ -92,4 +101,6 @@ export interface DomainReader {
 
   natsUser(id: string): NatsUserState | undefined;
   natsUserByName(accountId: string, name: string): NatsUserState | undefined;
+
+  apiToken(id: string): ApiTokenState | undefined;
 }

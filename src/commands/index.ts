@@ -1,4 +1,5 @@
 import * as accountCommands from './account-commands.ts';
+import * as apiTokenCommands from './api-token-commands.ts';
 import type { AnyCommandDefinition } from './define-command.ts';
 import * as natsUserCommands from './nats-user-commands.ts';
 import * as installationCommands from './installation-commands.ts';
@@ -17,6 +18,7 @@ const definitions: AnyCommandDefinition[] = [
   ...Object.values(teamCommands),
   ...Object.values(accountCommands),
   ...Object.values(natsUserCommands),
+  ...Object.values(apiTokenCommands),
 ];
 
 /** Every command Tower accepts, by type. */

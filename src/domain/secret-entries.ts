@@ -7,4 +7,6 @@ export const secretEntry = {
   seed: (publicKey: string) => `nkey:${publicKey}`,
   /** The scrypt hash of a Tower user's password. */
   password: (userId: string) => `password:${userId}`,
+  /** The SHA-256 of an API token's secret part; the secret itself is shown once and kept nowhere. */
+  token: (tokenId: string) => `token:${tokenId}`,
 };

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 export type StreamType =
-  'tower-user' | 'team' | 'installation' | 'limit-profile' | 'account' | 'nats-user';
+  'tower-user' | 'team' | 'installation' | 'limit-profile' | 'account' | 'nats-user' | 'api-token';
 
 /** Reads an event stored under an older schema version as the next version. */
 export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;

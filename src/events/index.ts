@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as accountEvents from './account-events.ts';
+import * as apiTokenEvents from './api-token-events.ts';
 import type { EventDefinition, NewEvent } from './define-event.ts';
 import * as installationEvents from './installation-events.ts';
 import * as limitProfileEvents from './limit-profile-events.ts';
@@ -9,6 +10,7 @@ import * as towerUserEvents from './tower-user-events.ts';
 
 export * from './define-event.ts';
 export * from './account-events.ts';
+export * from './api-token-events.ts';
 export * from './installation-events.ts';
 export * from './limit-profile-events.ts';
 export * from './nats-user-events.ts';
@@ -44,6 +46,8 @@ const definitions = [
   natsUserEvents.NatsUserUpdated,
   natsUserEvents.NatsUserCredentialsRotated,
   natsUserEvents.NatsUserDeleted,
+  apiTokenEvents.ApiTokenCreated,
+  apiTokenEvents.ApiTokenRevoked,
 ] as const;
 
 type Definitions = (typeof definitions)[number];

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   AccountState,
+  ApiTokenState,
   DomainReader,
   InstallationState,
   LimitProfileState,
@@ -40,6 +41,7 @@ export class SqliteDomainReader implements DomainReader {
       accountByName: q('SELECT * FROM accounts WHERE installation_id = ? AND name = ?'),
       natsUser: q('SELECT * FROM nats_users WHERE id = ?'),
       natsUserByName: q('SELECT * FROM nats_users WHERE account_id = ? AND name = ?'),
+      apiToken: q('SELECT * FROM api_tokens WHERE id = ?'),
     };
     this.#teamsOf = q('SELECT team_id FROM team_members WHERE user_id = ?').pluck();
     this.#members = q('SELECT user_id FROM team_members WHERE team_id = ?').pluck();
@@ -115,6 +117,10 @@ export class SqliteDomainReader implements DomainReader {
   }
   natsUserByName(accountId: string, name: string) {
     return toNatsUser(this.#one('natsUserByName', accountId, name));
+  }
+
+  apiToken(id: string) {
+    return toApiToken(this.#one('apiToken', id));
   }
 
   #toTeam(row: Row | undefined): TeamState | undefined {
@@ -195,6 +201,18 @@ function toNatsUser(row: Row | undefined): NatsUserState | undefined {
     bearer: row.bearer === 1,
     expiresAt: (row.expires_at as string | null) ?? null,
     publicKey: row.public_key as string,
+    version: row.version as number,
+  };
+}
+
+function toApiToken(row: Row | undefined): ApiTokenState | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id as string,
+    userId: row.user_id as string,
+    name: row.name as string,
+    expiresAt: (row.expires_at as string | null) ?? null,
+    revoked: row.revoked === 1,
     version: row.version as number,
   };
 }

@@ -111,3 +111,33 @@ CREATE TABLE IF NOT EXISTS nats_users (
   version INTEGER NOT NULL,
   UNIQUE (account_id, name)
 ) WITHOUT ROWID;
+
+-- API tokens without their secrets: the keystore holds the digest of each live token's secret.
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  expires_at TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  revoked_at TEXT,
+  created_at TEXT NOT NULL,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS api_tokens_by_user ON api_tokens (user_id, name, id);
+
+-- Every event with the installation and account it concerns, so that the audit list can show a
+-- user the events of what they may see, newest first, without reading the log's JSON.
+CREATE TABLE IF NOT EXISTS event_index (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  stream_type TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  installation_id TEXT,
+  account_id TEXT
+);
+CREATE INDEX IF NOT EXISTS event_index_by_installation ON event_index (installation_id, seq);
+CREATE INDEX IF NOT EXISTS event_index_by_account ON event_index (account_id, seq);
+CREATE INDEX IF NOT EXISTS event_index_by_stream ON event_index (stream_id, seq);
+CREATE INDEX IF NOT EXISTS event_index_by_actor ON event_index (actor_id, seq);
+CREATE INDEX IF NOT EXISTS event_index_by_type ON event_index (type, seq);

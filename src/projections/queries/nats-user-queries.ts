@@ -1,0 +1,95 @@
+import type { Database } from 'better-sqlite3';
+import type { NatsUserLimits } from '../../domain/limits.ts';
+import type { Permissions } from '../../domain/subjects.ts';
+import type { AccountQueries } from './account-queries.ts';
+import { notFound } from './not-found.ts';
+import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
+import { accountVisibleSql, viewerParams, type QueryViewer } from './viewer.ts';
+
+/** A NATS user as the API and the pages show it; its seed appears only in the creds file. */
+export interface NatsUserView {
+  id: string;
+  accountId: string;
+  installationId: string;
+  name: string;
+  description: string;
+  permissions: Permissions;
+  limits: NatsUserLimits;
+  bearer: boolean;
+  expiresAt: string | null;
+  publicKey: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+interface Row {
+  id: string;
+  account_id: string;
+  installation_id: string;
+  name: string;
+  description: string;
+  permissions: string;
+  limits: string;
+  bearer: number;
+  expires_at: string | null;
+  public_key: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+const SELECT = `SELECT u.id, u.account_id, a.installation_id, u.name, u.description,
+    u.permissions, u.limits, u.bearer, u.expires_at, u.public_key, u.created_at, u.updated_at,
+    u.version
+  FROM nats_users u JOIN accounts a ON a.id = u.account_id`;
+
+function toView(row: Row): NatsUserView {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    installationId: row.installation_id,
+    name: row.name,
+    description: row.description,
+    permissions: JSON.parse(row.permissions) as Permissions,
+    limits: JSON.parse(row.limits) as NatsUserLimits,
+    bearer: row.bearer === 1,
+    expiresAt: row.expires_at,
+    publicKey: row.public_key,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
+}
+
+export type NatsUserQueries = ReturnType<typeof natsUserQueries>;
+
+/** NATS users: visible exactly when their account is. */
+export function natsUserQueries(db: Database, accounts: AccountQueries) {
+  const one = db.prepare(
+    `${SELECT} WHERE u.id = @id AND ${accountVisibleSql('a.id', 'a.installation_id')}`,
+  );
+  const page = db.prepare(
+    `${SELECT}
+     WHERE u.account_id = @accountId
+       AND (u.name, u.id) > (@afterKey, @afterId)
+       AND (@search IS NULL OR u.name LIKE @search ESCAPE '\\')
+     ORDER BY u.name, u.id LIMIT @limit`,
+  );
+
+  return {
+    /** The NATS user, or not_found when it is missing or its account is hidden. */
+    get(viewer: QueryViewer, id: string): NatsUserView {
+      const row = one.get({ id, ...viewerParams(viewer) }) as Row | undefined;
+      if (!row) throw notFound('NATS user', id);
+      return toView(row);
+    },
+
+    /** The NATS users of an account; not_found when the account is hidden. */
+    list(viewer: QueryViewer, accountId: string, request: PageRequest = {}): Page<NatsUserView> {
+      accounts.get(viewer, accountId);
+      const rows = page.all({ accountId, ...pageParams(request) }) as Row[];
+      return toPage(rows, request, (row) => [row.name, row.id], toView);
+    },
+  };
+}

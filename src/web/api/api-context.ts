@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TowerError } from '../../errors/index.ts';
+import { viewerOf } from '../request-auth.ts';
+import type { WebContext } from '../web-context.ts';
+import type { ApiContext, CommandStep } from './api-route.ts';
+import {
+  checkCommandInput,
+  commandOptions,
+  ifMatchVersion,
+  takesExpectedVersion,
+} from './command-options.ts';
+
+export const API_PREFIX = '/api/v1';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/u;
+
+/** Path parameters that cannot be ids name nothing that exists: 404, as for any unknown id. */
+function checkedParams(params: unknown): Record<string, string> {
+  const checked = (params ?? {}) as Record<string, string>;
+  for (const value of Object.values(checked)) {
+    if (!ID_PATTERN.test(value)) throw new TowerError('not_found', `No entity with id "${value}".`);
+  }
+  return checked;
+}
+
+/** Builds the context a route handler works with, for a signed-in request. */
+export function apiContext<Body, Query>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  web: WebContext,
+  input: { body: Body; query: Query },
+): ApiContext<Body, Query> {
+  const auth = request.auth;
+  if (!auth) throw new TowerError('unauthenticated', 'Sign in first.');
+  let part = 0;
+
+  const run = async (type: string, commandInput: Record<string, unknown>) => {
+    const versioned = { ...commandInput };
+    const fromHeader = ifMatchVersion(request);
+    if (
+      versioned.expectedVersion === undefined &&
+      fromHeader !== undefined &&
+      takesExpectedVersion(type)
+    ) {
+      versioned.expectedVersion = fromHeader;
+    }
+    part += 1;
+    return web.tower.bus.execute(
+      type,
+      versioned,
+      auth.actor,
+      commandOptions(request, auth, `${part}`),
+    );
+  };
+
+  const runSteps = async (steps: CommandStep[]) => {
+    for (const step of steps) checkCommandInput(step.type, step.input);
+    let expected = (input.body as { expectedVersion?: number } | undefined)?.expectedVersion;
+    expected ??= ifMatchVersion(request);
+    for (const step of steps) {
+      const stepInput = { ...step.input };
+      if (expected !== undefined && takesExpectedVersion(step.type)) {
+        stepInput.expectedVersion = expected;
+      }
+      const result = await run(step.type, stepInput);
+      if (expected !== undefined) expected += result.eventCount;
+    }
+  };
+
+  return {
+    request,
+    reply,
+    auth,
+    viewer: viewerOf(auth),
+    params: checkedParams(request.params),
+    body: input.body,
+    query: input.query,
+    web,
+    run,
+    runSteps,
+    created: (path, entity) => {
+      reply.code(201).header('location', `${API_PREFIX}${path}`);
+      return entity;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Database } from 'better-sqlite3';
+import type { SessionInfo } from './request-auth.ts';
+
+const SESSION_SQL = readFileSync(new URL('./session-store.sql', import.meta.url), 'utf8');
+
+/** Last-seen times are written at most this often, so that reads do not all become writes. */
+const TOUCH_INTERVAL_MS = 30_000;
+
+export interface SessionTimeouts {
+  idleMs: number;
+  maxMs: number;
+}
+
+interface Row {
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+
+/** The CSRF token of a session: derived from its id, so it needs no storage and no database leak reveals it. */
+export function csrfTokenOf(sessionId: string): string {
+  return createHmac('sha256', sessionId).update('tower csrf').digest('base64url');
+}
+
+/**
+ * Server-side sessions in SQLite. A session id is 256 random bits, handed out once in the
+ * cookie; the table keeps its SHA-256. A session ends when idle too long, when too old, or
+ * when its user logs out, changes password or is disabled.
+ */
+export class SessionStore {
+  readonly #timeouts: SessionTimeouts;
+  readonly #sql: ReturnType<typeof statements>;
+
+  constructor(db: Database, timeouts: SessionTimeouts) {
+    db.exec(SESSION_SQL);
+    this.#timeouts = timeouts;
+    this.#sql = statements(db);
+  }
+
+  /** Starts a session; returns the id for the cookie (shown nowhere else) and the session. */
+  create(userId: string, now: number): { id: string; session: SessionInfo } {
+    this.#sql.purge.run(now, now - this.#timeouts.idleMs);
+    const id = randomBytes(32).toString('base64url');
+    const row: Row = {
+      id_hash: sha256(id),
+      user_id: userId,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + this.#timeouts.maxMs,
+    };
+    this.#sql.insert.run(row.id_hash, userId, now, now, row.expires_at);
+    return { id, session: toSession(row, id) };
+  }
+
+  /** The live session of a cookie value, or null; an expired session is removed on sight. */
+  find(id: string, now: number): SessionInfo | null {
+    const idHash = sha256(id);
+    const row = this.#sql.get.get(idHash) as Row | undefined;
+    if (!row) return null;
+    if (now >= row.expires_at || now - row.last_seen_at >= this.#timeouts.idleMs) {
+      this.#sql.remove.run(idHash);
+      return null;
+    }
+    if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) {
+      this.#sql.touch.run(now, idHash);
+      row.last_seen_at = now;
+    }
+    return toSession(row, id);
+  }
+
+  end(idHash: string): void {
+    this.#sql.remove.run(idHash);
+  }
+
+  /** Ends every session of a user but the one named (after a password change, say). */
+  endAllOf(userId: string, exceptIdHash = ''): void {
+    this.#sql.removeUser.run(userId, exceptIdHash);
+  }
+}
+
+function statements(db: Database) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO web_sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    ),
+    get: db.prepare('SELECT * FROM web_sessions WHERE id_hash = ?'),
+    touch: db.prepare('UPDATE web_sessions SET last_seen_at = ? WHERE id_hash = ?'),
+    remove: db.prepare('DELETE FROM web_sessions WHERE id_hash = ?'),
+    removeUser: db.prepare('DELETE FROM web_sessions WHERE user_id = ? AND id_hash <> ?'),
+    purge: db.prepare('DELETE FROM web_sessions WHERE expires_at <= ? OR last_seen_at <= ?'),
+  };
+}
+
+function toSession(row: Row, id: string): SessionInfo {
+  return {
+    idHash: row.id_hash,
+    userId: row.user_id,
+    csrfToken: csrfTokenOf(id),
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+  };
+}

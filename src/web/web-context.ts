@@ -1,0 +1,31 @@
+import type { Tower } from '../app/open-tower.ts';
+import type { WebConfig } from '../config.ts';
+import type { Queries } from '../projections/queries/index.ts';
+import type { Publisher } from '../publisher/index.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+import type { SessionStore } from './session-store.ts';
+
+/**
+ * What the server's parts share, made once by `buildServer` and decorated onto the app as
+ * `app.web`, so that a route file (the pages' too) reaches the Tower, the queries and the
+ * sessions without importing the factory.
+ */
+export interface WebContext {
+  tower: Tower;
+  config: WebConfig;
+  queries: Queries;
+  sessions: SessionStore;
+  loginLimiter: LoginLimiter;
+  publisher: Publisher | undefined;
+  /** True when TOWER_PUBLIC_URL is https: cookies are Secure, HSTS is on. */
+  https: boolean;
+  cookieName: string;
+  /** Milliseconds since the epoch; tests move it. */
+  now(): number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    web: WebContext;
+  }
+}
