@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startPublisher } from '../publisher/index.ts';
 import { buildServer } from '../web/build-server.ts';
+import { pages, renderErrorPage } from '../web/pages/index.ts';
 import { credentialsBanner } from './init.ts';
 
 /** `tower serve`: the web server and the publisher, until SIGINT or SIGTERM. */
@@ -31,7 +32,14 @@ async function runServe(): Promise<void> {
     if (generated.length > 0) process.stderr.write(credentialsBanner(generated));
 
     const publisher = startPublisher(tower, { logger });
-    const app = await buildServer({ tower, config: config.web, logger, publisher });
+    const app = await buildServer({
+      tower,
+      config: config.web,
+      logger,
+      publisher,
+      pages,
+      renderErrorPage,
+    });
     try {
       const { host, port } = config.web;
       await app.listen({ host, port });

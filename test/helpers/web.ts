@@ -4,6 +4,7 @@ import type { Actor } from '../../src/commands/index.ts';
 import type { WebConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildServer } from '../../src/web/build-server.ts';
+import { pages, renderErrorPage } from '../../src/web/pages/index.ts';
 import { formatApiToken, newTokenSecret } from '../../src/web/api-token-format.ts';
 import { TEST_PASSWORD, tempTower, type TempTower } from './temp-tower.ts';
 
@@ -84,6 +85,8 @@ export async function webTower(config: Partial<WebConfig> = {}): Promise<WebTowe
     config: testWebConfig(config),
     logger,
     now: () => clock.now,
+    pages,
+    renderErrorPage,
   });
 
   const fixture: WebTower = {
