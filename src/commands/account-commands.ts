@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { partialLimitsSchema } from '../domain/limits.ts';
-import { TowerError } from '../errors/index.ts';
 import { event } from '../events/index.ts';
 import { defineCommand } from './define-command.ts';
-import type { AccountState, DomainReader, LimitProfileState } from './domain-reader.ts';
+import type { DomainReader, LimitProfileState } from './domain-reader.ts';
 import {
+  assertNameFree,
+  missingTeam,
   descriptionSchema,
   descriptionUpdateSchema,
   expectedVersionSchema,
@@ -22,20 +23,6 @@ const accountTarget = (command: { accountId: string }) => ({
   streamType: 'account' as const,
   streamId: command.accountId,
 });
-
-function assertNameFree(existing: AccountState | undefined, name: string, selfId?: string) {
-  if (existing && existing.id !== selfId) {
-    throw new TowerError(
-      'name_taken',
-      `An account named "${name}" already exists in this installation.`,
-      { field: 'name' },
-    );
-  }
-}
-
-function assertTeamsExist(reader: DomainReader, teams: string[]): string | undefined {
-  return teams.find((id) => !reader.team(id));
-}
 
 /** The profile a command names, or the default one when it names none. */
 function resolveProfile(reader: DomainReader, profileId: string | null | undefined) {
@@ -70,7 +57,7 @@ export const CreateAccount = defineCommand({
     viewer: viewerOf(reader, actor),
     installation: reader.installation(command.installationId),
     sameName: reader.accountByName(command.installationId, command.name),
-    missingTeam: assertTeamsExist(reader, command.teams),
+    missingTeam: missingTeam(reader, command.teams),
     profile: resolveProfile(reader, command.limitProfileId),
   }),
   authorize: (actor, state, command) => {
@@ -79,7 +66,7 @@ export const CreateAccount = defineCommand({
   },
   decide: (state, command, ctx) => {
     const installation = present(state.installation, 'installation', command.installationId);
-    assertNameFree(state.sameName, command.name);
+    assertNameFree(state.sameName, 'An account', command.name, undefined, 'in this installation');
     if (state.missingTeam) throw notFound('team', state.missingTeam, 'teams');
     const limitProfileId = profileIdOf(state.profile, command.limitProfileId);
     return [
@@ -129,7 +116,14 @@ export const UpdateAccount = defineCommand({
   },
   decide: (state, command) => {
     const account = present(state.view.account, 'account', command.accountId);
-    if (command.name !== undefined) assertNameFree(state.sameName, command.name, account.id);
+    if (command.name !== undefined)
+      assertNameFree(
+        state.sameName,
+        'An account',
+        command.name,
+        account.id,
+        'in this installation',
+      );
     const name =
       command.name !== undefined && command.name !== account.name ? command.name : undefined;
     const description =
@@ -149,7 +143,7 @@ export const SetAccountTeams = defineCommand({
   target: accountTarget,
   load: (reader, command, actor) => ({
     ...loadForAdminChange(reader, command.accountId, actor),
-    missingTeam: assertTeamsExist(reader, command.teams),
+    missingTeam: missingTeam(reader, command.teams),
   }),
   authorize: (actor, state, command) => {
     visibleAccount(state.viewer, state.view, command.accountId, 'accountId');

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { TowerError } from '../errors/index.ts';
 import { event } from '../events/index.ts';
 import { defineCommand } from './define-command.ts';
-import type { DomainReader, InstallationState } from './domain-reader.ts';
+import type { DomainReader } from './domain-reader.ts';
 import {
+  assertNameFree,
+  missingTeam,
   descriptionSchema,
   descriptionUpdateSchema,
   expectedVersionSchema,
@@ -55,16 +57,6 @@ const installationTarget = (command: { installationId: string }) => ({
   streamId: command.installationId,
 });
 
-function assertNameFree(existing: InstallationState | undefined, name: string, selfId?: string) {
-  if (existing && existing.id !== selfId) {
-    throw new TowerError('name_taken', `An installation named "${name}" already exists.`, {
-      field: 'name',
-    });
-  }
-}
-
-const missingTeam = (reader: DomainReader, teams: string[]) => teams.find((id) => !reader.team(id));
-
 export const CreateInstallation = defineCommand({
   type: 'CreateInstallation',
   schema: z
@@ -81,7 +73,7 @@ export const CreateInstallation = defineCommand({
   }),
   authorize: (actor) => requireAdmin(actor, 'create installations'),
   decide: (state, command, ctx) => {
-    assertNameFree(state.sameName, command.name);
+    assertNameFree(state.sameName, 'An installation', command.name);
     if (state.missingTeam) throw notFound('team', state.missingTeam, 'teams');
     return [
       event('InstallationCreated', {
@@ -132,7 +124,8 @@ export const UpdateInstallation = defineCommand({
   },
   decide: (state, command) => {
     const installation = present(state.installation, 'installation', command.installationId);
-    if (command.name !== undefined) assertNameFree(state.sameName, command.name, installation.id);
+    if (command.name !== undefined)
+      assertNameFree(state.sameName, 'An installation', command.name, installation.id);
     const name = command.name !== installation.name ? command.name : undefined;
     const description =
       command.description !== installation.description ? command.description : undefined;

@@ -3,8 +3,9 @@ import { UNLIMITED, mergeLimits, partialLimitsSchema } from '../domain/limits.ts
 import { TowerError } from '../errors/index.ts';
 import { event } from '../events/index.ts';
 import { defineCommand } from './define-command.ts';
-import type { DomainReader, LimitProfileState } from './domain-reader.ts';
+import type { DomainReader } from './domain-reader.ts';
 import {
+  assertNameFree,
   descriptionSchema,
   descriptionUpdateSchema,
   expectedVersionSchema,
@@ -18,14 +19,6 @@ const profileTarget = (command: { profileId: string }) => ({
   streamType: 'limit-profile' as const,
   streamId: command.profileId,
 });
-
-function assertNameFree(existing: LimitProfileState | undefined, name: string, selfId?: string) {
-  if (existing && existing.id !== selfId) {
-    throw new TowerError('name_taken', `A limit profile named "${name}" already exists.`, {
-      field: 'name',
-    });
-  }
-}
 
 const loadProfile = (reader: DomainReader, command: { profileId: string }) => ({
   profile: reader.limitProfile(command.profileId),
@@ -45,7 +38,7 @@ export const CreateLimitProfile = defineCommand({
   load: (reader, command) => ({ sameName: reader.limitProfileByName(command.name) }),
   authorize: (actor) => requireAdmin(actor, 'manage limit profiles'),
   decide: (state, command, ctx) => {
-    assertNameFree(state.sameName, command.name);
+    assertNameFree(state.sameName, 'A limit profile', command.name);
     const profileId = ctx.newId();
     const created = event('LimitProfileCreated', {
       profileId,
@@ -79,7 +72,8 @@ export const UpdateLimitProfile = defineCommand({
   authorize: (actor) => requireAdmin(actor, 'manage limit profiles'),
   decide: (state, command) => {
     const profile = present(state.profile, 'limit profile', command.profileId, 'profileId');
-    if (command.name !== undefined) assertNameFree(state.sameName, command.name, profile.id);
+    if (command.name !== undefined)
+      assertNameFree(state.sameName, 'A limit profile', command.name, profile.id);
     const limits = command.limits ? mergeLimits(profile.limits, command.limits) : undefined;
     const changedLimits =
       limits && JSON.stringify(limits) !== JSON.stringify(profile.limits) ? limits : undefined;

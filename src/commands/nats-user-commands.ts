@@ -13,6 +13,7 @@ import { event, type TowerEvent } from '../events/index.ts';
 import { defineCommand, type Actor } from './define-command.ts';
 import type { DomainReader, NatsUserState } from './domain-reader.ts';
 import {
+  assertNameFree,
   descriptionSchema,
   descriptionUpdateSchema,
   expectedVersionSchema,
@@ -66,18 +67,6 @@ function assertFuture(expiresAt: string | null | undefined, now: string) {
   }
 }
 
-function assertNameFree(existing: NatsUserState | undefined, name: string, selfId?: string) {
-  if (existing && existing.id !== selfId) {
-    throw new TowerError(
-      'name_taken',
-      `A NATS user named "${name}" already exists in this account.`,
-      {
-        field: 'name',
-      },
-    );
-  }
-}
-
 export const CreateNatsUser = defineCommand({
   type: 'CreateNatsUser',
   schema: z
@@ -102,7 +91,7 @@ export const CreateNatsUser = defineCommand({
   },
   decide: (state, command, ctx) => {
     const account = present(state.view.account, 'account', command.accountId);
-    assertNameFree(state.sameName, command.name);
+    assertNameFree(state.sameName, 'A NATS user', command.name, undefined, 'in this account');
     assertWithinAccount(command.limits, account.effectiveLimits);
     assertFuture(command.expiresAt, ctx.now);
     return [
@@ -178,7 +167,8 @@ export const UpdateNatsUser = defineCommand({
   decide: (state, command, ctx) => {
     const natsUser = present(state.natsUser, 'NATS user', command.natsUserId);
     const account = present(state.view.account, 'account', natsUser.accountId);
-    if (command.name !== undefined) assertNameFree(state.sameName, command.name, natsUser.id);
+    if (command.name !== undefined)
+      assertNameFree(state.sameName, 'A NATS user', command.name, natsUser.id, 'in this account');
     if (command.limits) assertWithinAccount(command.limits, account.effectiveLimits);
     assertFuture(command.expiresAt, ctx.now);
     const { natsUserId: _id, expectedVersion: _version, ...changes } = command;

@@ -75,3 +75,29 @@ export function present<T>(value: T | undefined, kind: string, id: string, field
   if (value === undefined) throw notFound(kind, id, field);
   return value;
 }
+
+/**
+ * Refuses a name another entity of the same scope already has; the entity itself (on rename)
+ * may keep its own name.
+ *
+ * @example assertNameFree(state.sameName, 'An account', command.name, account.id, 'in this installation')
+ */
+export function assertNameFree(
+  existing: { id: string } | undefined,
+  kind: string,
+  name: string,
+  selfId?: string,
+  scope?: string,
+): void {
+  if (existing && existing.id !== selfId) {
+    const where = scope ? ` ${scope}` : '';
+    throw new TowerError('name_taken', `${kind} named "${name}" already exists${where}.`, {
+      field: 'name',
+    });
+  }
+}
+
+/** The first of the given team ids that names no team, if any. */
+export function missingTeam(reader: { team(id: string): unknown }, teams: readonly string[]) {
+  return teams.find((id) => !reader.team(id));
+}

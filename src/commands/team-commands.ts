@@ -4,6 +4,7 @@ import { event } from '../events/index.ts';
 import { defineCommand } from './define-command.ts';
 import type { TeamState, TowerUserState } from './domain-reader.ts';
 import {
+  assertNameFree,
   expectedVersionSchema,
   idSchema,
   nameSchema,
@@ -17,19 +18,13 @@ const teamTarget = (command: { teamId: string }) => ({
   streamId: command.teamId,
 });
 
-function assertNameFree(existing: TeamState | undefined, name: string, selfId?: string) {
-  if (existing && existing.id !== selfId) {
-    throw new TowerError('name_taken', `A team named "${name}" already exists.`, { field: 'name' });
-  }
-}
-
 export const CreateTeam = defineCommand({
   type: 'CreateTeam',
   schema: z.object({ name: nameSchema }).strict(),
   load: (reader, command) => ({ sameName: reader.teamByName(command.name) }),
   authorize: (actor) => requireAdmin(actor, 'create teams'),
   decide: (state, command, ctx) => {
-    assertNameFree(state.sameName, command.name);
+    assertNameFree(state.sameName, 'A team', command.name);
     return [event('TeamCreated', { teamId: ctx.newId(), name: command.name })];
   },
 });
@@ -47,7 +42,7 @@ export const RenameTeam = defineCommand({
   authorize: (actor) => requireAdmin(actor, 'rename teams'),
   decide: (state, command) => {
     const team = present(state.team, 'team', command.teamId, 'teamId');
-    assertNameFree(state.sameName, command.name, team.id);
+    assertNameFree(state.sameName, 'A team', command.name, team.id);
     if (team.name === command.name) return [];
     return [event('TeamRenamed', { teamId: team.id, name: command.name })];
   },
