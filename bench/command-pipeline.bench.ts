@@ -3,6 +3,7 @@ import { openTower } from '../src/app/open-tower.ts';
 import { round, ratePerSecond, tempDir, type Bench } from './bench-kit.ts';
 
 const COUNT = Number(process.env.BENCH_PIPELINE_COUNT ?? 2000);
+const CLIENTS = 32;
 
 /**
  * CreateNatsUser through the whole pipeline (validate, authorize, decide, append with fsync,
@@ -53,6 +54,14 @@ export const commandPipelineBench: Bench = {
         ),
       );
 
+      const concurrent = await concurrentRate(COUNT, CLIENTS, (i) =>
+        tower.bus.execute(
+          'CreateNatsUser',
+          { accountId: account.id, name: `c-${i}`, permissions: { pub: { allow: ['orders.>'] } } },
+          admin,
+        ),
+      );
+
       const ratio = pipeline / raw;
       return [
         {
@@ -66,6 +75,17 @@ export const commandPipelineBench: Bench = {
           target: '>= 0.5',
           met: ratio >= 0.5,
         },
+        {
+          bench: 'command pipeline',
+          name: `CreateNatsUser commands/s from ${CLIENTS} concurrent clients (group commit)`,
+          value: round(concurrent, 0),
+          unit: '/s',
+          baselineName: 'raw single-row INSERT commits/s',
+          baseline: round(raw, 0),
+          ratio: round(concurrent / raw),
+          target: '>= 0.5',
+          met: concurrent / raw >= 0.5,
+        },
       ];
     } finally {
       tower.close();
@@ -73,3 +93,14 @@ export const commandPipelineBench: Bench = {
     }
   },
 };
+
+/** Runs `count` calls from `clients` callers at once, each waiting for its previous call. */
+async function concurrentRate(count: number, clients: number, fn: (i: number) => Promise<unknown>) {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  const client = async () => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all([...Array(clients)].map(client));
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}

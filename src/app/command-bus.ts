@@ -55,13 +55,18 @@ type CommittedListener = (events: readonly RecordedEvent[]) => void;
 /**
  * Runs commands: validate, prepare (slow async work such as password hashing), then in one
  * SQLite transaction load, authorize, decide, append, project, store secrets and record the
- * command id.
+ * command id. Commands that arrive together share the transaction (group commit).
  */
 export class CommandBus {
   readonly #deps: CommandBusDeps;
   readonly #findCommand: Statement<[string], { payload_hash: string; result: string }>;
   readonly #recordCommand: Statement;
   readonly #listeners: CommittedListener[] = [];
+  readonly #pending: {
+    run: () => CommandResult;
+    resolve: (result: CommandResult) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
 
   constructor(deps: CommandBusDeps) {
     this.#deps = deps;
@@ -105,15 +110,50 @@ export class CommandBus {
       prepared = await definition.prepare(command, actor, this.#deps.services);
     }
 
-    const run = () =>
-      this.#decideAndAppend(definition, command, actor, prepared, {
-        commandId,
-        payloadHash,
-        correlationId: options.correlationId ?? commandId,
-      });
-    const result = this.#deps.db.transaction(run).immediate();
-    if (result.events.length > 0) this.#notify(result.events);
-    return result;
+    const ids = { commandId, payloadHash, correlationId: options.correlationId ?? commandId };
+    return this.#enqueue(() => this.#decideAndAppend(definition, command, actor, prepared, ids));
+  }
+
+  /**
+   * Group commit: commands that arrive in the same turn of the event loop share one
+   * transaction and so one fsync. Each runs in its own savepoint, so a refused command rolls
+   * back alone and its caller gets its error; the others commit together.
+   */
+  #enqueue(run: () => CommandResult): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ run, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#pending.splice(0);
+    const outcomes: ({ ok: true; result: CommandResult } | { ok: false; error: unknown })[] = [];
+    const { db } = this.#deps;
+    try {
+      db.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, result: db.transaction(item.run)() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      // The commit itself failed: nothing of the batch is stored.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const [index, outcome] of outcomes.entries()) {
+      const item = batch[index]!;
+      if (!outcome.ok) {
+        item.reject(outcome.error);
+        continue;
+      }
+      if (outcome.result.events.length > 0) this.#notify(outcome.result.events);
+      item.resolve(outcome.result);
+    }
   }
 
   #replayed(commandId: string, payloadHash: string): CommandResult | undefined {
