@@ -7,6 +7,7 @@ import { publishCommand } from './publish.ts';
 import { replayCommand } from './replay.ts';
 import { formatError } from './report-error.ts';
 import { restoreCommand } from './restore.ts';
+import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 import { tokenCommand } from './token.ts';
 import { userCommand } from './user-add.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .addCommand(tokenCommand())
     .addCommand(installationCommand())
     .addCommand(publishCommand())
+    .addCommand(seedCommand())
     .addCommand(backupCommand())
     .addCommand(restoreCommand());
 }
