@@ -1,8 +1,12 @@
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type TowerConfig } from '../config.ts';
 import { TowerError } from '../errors/index.ts';
 import { eventRegistry, type RecordedEvent } from '../events/index.ts';
-import { EventLog, type ReadOptions } from '../store/event-log.ts';
+import type { BusEndpoint } from '../mirror/bus-endpoint.ts';
+import { commandLineEndpoint, connectForCommand } from '../mirror/command-line-bus.ts';
+import { eventJson } from '../mirror/event-json.ts';
+import { followEvents } from '../mirror/follow-events.ts';
+import { EventLog, rowToEvent, type EventRow, type ReadOptions } from '../store/event-log.ts';
 import { openExistingDatabase } from './data-folder.ts';
 import { parseWholeNumber } from './parse-number.ts';
 
@@ -15,6 +19,7 @@ interface EventsOptions {
   type?: string;
   limit?: number;
   json?: boolean;
+  follow?: boolean;
 }
 
 /** `tower events`: prints the log, as a table or as JSON lines. */
@@ -30,31 +35,87 @@ export function eventsCommand(): Command {
     .option('--type <type>', 'only events of this type (TeamCreated)')
     .addOption(new Option('--limit <n>', 'at most this many events').argParser(parseWholeNumber))
     .option('--json', 'one JSON object per line, as tooling receives events over NATS')
+    .option(
+      '--follow',
+      'follow the TOWER_EVENTS stream over NATS (from --after, or from now) until Ctrl-C',
+    )
     .action(runEvents);
 }
 
 async function runEvents(options: EventsOptions): Promise<void> {
   const config = loadConfig();
+  const filter: ReadOptions = { ...parseStream(options.stream), type: options.type };
+  if (options.follow) {
+    const endpoint = followEndpoint(config);
+    if (!options.json) process.stdout.write(TABLE_HEADER);
+    return followStream(endpoint, filter, options);
+  }
+
   const db = openExistingDatabase(config);
   try {
-    const log = new EventLog(db);
-    const filter: ReadOptions = { ...parseStream(options.stream), type: options.type };
-    const print = options.json ? toJsonLine : toTableLine;
-    let after = options.after ?? 0;
-    let remaining = options.limit ?? Infinity;
     if (!options.json) process.stdout.write(TABLE_HEADER);
-
-    while (remaining > 0) {
-      const events = log.read({ ...filter, after, limit: Math.min(PAGE, remaining) });
-      if (events.length === 0) break;
-      process.stdout.write(events.map(print).join(''));
-      after = events.at(-1)!.seq;
-      remaining -= events.length;
-      // Lets a closed pipe (`tower events | head`) surface before the next page is read.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await printLog(new EventLog(db), filter, options);
   } finally {
     db.close();
+  }
+}
+
+/**
+ * With TOWER_NATS_URL, following needs no data folder, so tooling can run it anywhere; the
+ * internal server's address and credentials are in the data folder.
+ */
+function followEndpoint(config: TowerConfig): BusEndpoint {
+  if (config.nats.urls.length > 0) return commandLineEndpoint(config, undefined);
+  const db = openExistingDatabase(config);
+  try {
+    return commandLineEndpoint(config, db);
+  } finally {
+    db.close();
+  }
+}
+
+async function printLog(log: EventLog, filter: ReadOptions, options: EventsOptions) {
+  const print = options.json
+    ? (row: EventRow) => eventJson(row) + '\n'
+    : (row: EventRow) => toTableLine(rowToEvent(row));
+  let after = options.after ?? 0;
+  let remaining = options.limit ?? Infinity;
+  while (remaining > 0) {
+    const rows = log.readRows({ ...filter, after, limit: Math.min(PAGE, remaining) });
+    if (rows.length === 0) break;
+    process.stdout.write(rows.map(print).join(''));
+    after = rows.at(-1)!.seq;
+    remaining -= rows.length;
+    // Lets a closed pipe (`tower events | head`) surface before the next page is read.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Prints the stream's events as they arrive, in the same two forms, until Ctrl-C or --limit. */
+async function followStream(
+  endpoint: BusEndpoint,
+  filter: ReadOptions,
+  options: EventsOptions,
+): Promise<void> {
+  const nc = await connectForCommand(endpoint);
+  const stop = () => void nc.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let remaining = options.limit ?? Infinity;
+  try {
+    const events = followEvents(nc, { after: options.after, filter });
+    for await (const json of events) {
+      const line = options.json ? json + '\n' : toTableLine(JSON.parse(json) as RecordedEvent);
+      process.stdout.write(line);
+      if (--remaining <= 0) break;
+    }
+  } catch (error) {
+    // Ctrl-C closes the connection under the consumer: that ends the command, not an error.
+    if (!nc.isClosed()) throw error;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (!nc.isClosed()) await nc.close();
   }
 }
 
@@ -74,10 +135,6 @@ function parseStream(stream: string | undefined): Pick<ReadOptions, 'streamType'
     );
   }
   return { streamType, streamId: stream.slice(colon + 1) };
-}
-
-function toJsonLine(event: RecordedEvent): string {
-  return JSON.stringify(event) + '\n';
 }
 
 /** The columns of the plain form, padded so that the events line up under the header. */

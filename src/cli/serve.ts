@@ -4,6 +4,7 @@ import { openTower } from '../app/open-tower.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startPublisher } from '../publisher/index.ts';
+import { startMirror } from '../mirror/index.ts';
 import { buildServer } from '../web/build-server.ts';
 import { pages, renderErrorPage } from '../web/pages/index.ts';
 import { credentialsBanner } from './init.ts';
@@ -31,6 +32,7 @@ async function runServe(): Promise<void> {
     const generated = await firstStart(tower, config.firstStart);
     if (generated.length > 0) process.stderr.write(credentialsBanner(generated));
 
+    const mirror = startMirror(tower, { nats: config.nats, logger });
     const publisher = startPublisher(tower, { logger });
     const app = await buildServer({
       tower,
@@ -48,6 +50,7 @@ async function runServe(): Promise<void> {
     } finally {
       await app.close();
       await publisher.stop();
+      await mirror.stop();
     }
   } finally {
     tower.close();

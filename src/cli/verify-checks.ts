@@ -1,6 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { TowerConfig } from '../config.ts';
 import { TowerError } from '../errors/index.ts';
+import { commandLineEndpoint, connectForCommand } from '../mirror/command-line-bus.ts';
+import { compareMirror } from '../mirror/verify-mirror.ts';
+import { EventLog } from '../store/event-log.ts';
 import { Keystore } from '../store/keystore.ts';
 import { loadMasterKey } from '../store/master-key.ts';
 import { verifyLog } from '../store/verify-log.ts';
@@ -87,4 +90,35 @@ function keystoreCheck(db: Database, config: TowerConfig): Check {
       { context: { entries: tampered } },
     ),
   };
+}
+
+/**
+ * Compares the TOWER_EVENTS stream with the log over NATS (TOWER_NATS_URL, or the running
+ * internal server); the failure names the first event that differs.
+ */
+export async function mirrorCheck(db: Database, config: TowerConfig): Promise<Check> {
+  const name = 'NATS mirror';
+  let nc;
+  try {
+    nc = await connectForCommand(commandLineEndpoint(config, db));
+  } catch (error) {
+    if (!(error instanceof TowerError)) throw error;
+    return { name, detail: `not checked: ${error.message}`, failure: error };
+  }
+  try {
+    const { events, messages, difference } = await compareMirror(nc, new EventLog(db));
+    if (!difference) return { name, detail: `${messages} messages match the ${events} events` };
+
+    const where = difference.streamSeq ? ` (stream seq ${difference.streamSeq})` : '';
+    const detail = `differs at seq ${difference.seq}${where}: ${difference.problem}`;
+    return {
+      name,
+      detail,
+      failure: new TowerError('mirror_diverged', `The stream ${detail}.`, {
+        context: { firstBadSeq: difference.seq, streamSeq: difference.streamSeq },
+      }),
+    };
+  } finally {
+    await nc.close();
+  }
 }

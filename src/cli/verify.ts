@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { openExistingDatabase } from './data-folder.ts';
-import { runChecks } from './verify-checks.ts';
+import { mirrorCheck, runChecks } from './verify-checks.ts';
 
 /** `tower verify`: checks the hash chain, the append-only triggers, the ledger and keystore. */
 export function verifyCommand(): Command {
@@ -11,14 +11,20 @@ export function verifyCommand(): Command {
         'ledger does not reach past the log (a cut-off tail) and every keystore entry. Exits 1 ' +
         'naming the first bad sequence number.',
     )
+    .option(
+      '--mirror',
+      'also check the TOWER_EVENTS stream over NATS against the log: every event once, in ' +
+        'order, with its hashes and payload',
+    )
     .action(runVerify);
 }
 
-function runVerify(): void {
+async function runVerify(options: { mirror?: boolean }): Promise<void> {
   const config = loadConfig();
   const db = openExistingDatabase(config);
   try {
     const checks = runChecks(db, config);
+    if (options.mirror) checks.push(await mirrorCheck(db, config));
     const width = Math.max(...checks.map((check) => check.name.length));
     for (const check of checks) {
       const status = check.failure ? 'FAIL' : 'ok  ';

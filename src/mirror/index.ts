@@ -1,0 +1,10 @@
+export { startMirror, MIRROR_OFF_MESSAGE } from './mirror.ts';
+export type { Mirror, MirrorStatus, MirrorTower } from './mirror.ts';
+export type { MirrorLogger, MirrorOptions, MirrorTimings } from './mirror-options.ts';
+export { eventJson, rowFromEventJson, type EventJson } from './event-json.ts';
+export { EVENT_SUBJECT_PREFIX, EventHeader, eventSubject } from './event-message.ts';
+export { EVENTS_STREAM, KEYSTORE_STREAM } from './streams.ts';
+export { followEvents, type FollowOptions } from './follow-events.ts';
+export { compareMirror, type MirrorComparison } from './verify-mirror.ts';
+export { restoreFromNats, type NatsRestoreOptions } from './restore-from-nats.ts';
+export { InternalBus, type InternalBusOptions } from './internal-bus.ts';
