@@ -4,6 +4,7 @@ import { openTower } from '../app/open-tower.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startPublisher } from '../publisher/index.ts';
+import { startDemoInstallation } from '../demo/demo-installation.ts';
 import { startMirror } from '../mirror/index.ts';
 import { buildServer } from '../web/build-server.ts';
 import { pages, renderErrorPage } from '../web/pages/index.ts';
@@ -17,10 +18,15 @@ export function serveCommand(): Command {
         'the publisher. On an empty data folder it first creates the default admin and user, ' +
         'printing generated passwords once, to standard error.',
     )
+    .option(
+      '--demo',
+      'also create (once) an installation named "demo" and run a local nats-server in operator ' +
+        'mode from its generated settings, so NATS users can connect right away',
+    )
     .action(runServe);
 }
 
-async function runServe(): Promise<void> {
+async function runServe(options: { demo?: boolean }): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const tower = openTower({
@@ -32,6 +38,7 @@ async function runServe(): Promise<void> {
     const generated = await firstStart(tower, config.firstStart);
     if (generated.length > 0) process.stderr.write(credentialsBanner(generated));
 
+    const demo = options.demo ? await startDemoInstallation(tower, config.nats, logger) : undefined;
     const mirror = startMirror(tower, { nats: config.nats, logger });
     const publisher = startPublisher(tower, { logger });
     const app = await buildServer({
@@ -51,6 +58,7 @@ async function runServe(): Promise<void> {
       await app.close();
       await publisher.stop();
       await mirror.stop();
+      await demo?.stop();
     }
   } finally {
     tower.close();
