@@ -50,6 +50,20 @@ export default tseslint.config(
     },
   },
   {
+    // The one script the pages load runs in the browser.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        navigator: 'readonly',
+        setTimeout: 'readonly',
+        HTMLFormElement: 'readonly',
+        Element: 'readonly',
+      },
+    },
+  },
+  {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'bin/**/*.js'],
     rules: { 'no-console': 'off' },
   },
