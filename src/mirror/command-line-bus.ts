@@ -12,7 +12,7 @@ import {
 } from './bus-endpoint.ts';
 import { runningServerUrl } from './internal-bus-files.ts';
 import { existingInternalBusUser } from './internal-bus-user.ts';
-import { describeError } from './mirror-options.ts';
+import { describeError } from '../nats/describe-error.ts';
 
 /**
  * The NATS a command-line tool reads the mirror from: TOWER_NATS_URL (with TOWER_NATS_CREDS),

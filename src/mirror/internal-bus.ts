@@ -12,7 +12,8 @@ import {
   writeInternalBusConfig,
   type InternalBusPaths,
 } from './internal-bus-files.ts';
-import { describeError, type MirrorLogger } from './mirror-options.ts';
+import { describeError } from '../nats/describe-error.ts';
+import type { MirrorLogger } from './mirror-options.ts';
 
 /** The binary, identity and place of the internal server. */
 export interface InternalBusOptions {

@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { backoffDelay } from '../publisher/backoff.ts';
 import type { EventPublisher } from './event-publisher.ts';
-import { describeError, type ResolvedMirrorOptions } from './mirror-options.ts';
+import { describeError } from '../nats/describe-error.ts';
+import type { ResolvedMirrorOptions } from './mirror-options.ts';
 
 /**
  * Drives the publisher: reconcile after each (re)connect, publish while the log is ahead,

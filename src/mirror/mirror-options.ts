@@ -57,9 +57,3 @@ export function resolveMirrorOptions(options: MirrorOptions): ResolvedMirrorOpti
     timings: { ...DEFAULT_MIRROR_TIMINGS, ...options.timings },
   };
 }
-
-/** The message of an error for logs and status; never more than the error says. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}

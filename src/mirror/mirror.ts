@@ -1,5 +1,6 @@
 import type { Tower } from '../app/open-tower.ts';
-import { BusLink } from './bus-link.ts';
+import type { LastingConnection } from '../nats/lasting-connection.ts';
+import { busLink } from './bus-link.ts';
 import { externalEndpoint, internalEndpoint, type BusEndpoint } from './bus-endpoint.ts';
 import { EventPublisher } from './event-publisher.ts';
 import { InternalBus } from './internal-bus.ts';
@@ -66,7 +67,7 @@ export function startMirror(tower: MirrorTower, options: MirrorOptions): Mirror 
     timings: resolved.timings,
   });
   const loop = new MirrorLoop(publisher, resolved);
-  const link = new BusLink(target.endpoint, {
+  const link = busLink(target.endpoint, {
     connect: {
       name: CLIENT_NAME,
       timeoutMs: resolved.timings.connectTimeoutMs,
@@ -85,7 +86,7 @@ export function startMirror(tower: MirrorTower, options: MirrorOptions): Mirror 
     status: () => {
       const head = tower.log.head().seq;
       const cursor = publisher.cursor();
-      const lastError = loop.lastError ?? link.lastError ?? target.bus?.lastError ?? null;
+      const lastError = loop.lastError ?? link.state().lastError ?? target.bus?.lastError ?? null;
       const connected = link.connection !== undefined;
       return { enabled: true, connected, cursor, head, lag: head - cursor, lastError };
     },
@@ -134,7 +135,7 @@ function chooseTarget(tower: MirrorTower, options: ResolvedMirrorOptions): Targe
  * to another port; on the same port the client reconnects by itself. An external endpoint is
  * connected to at once.
  */
-function followInternalBus(bus: InternalBus | undefined, link: BusLink): () => void {
+function followInternalBus(bus: InternalBus | undefined, link: LastingConnection): () => void {
   if (!bus) {
     link.start();
     return () => undefined;

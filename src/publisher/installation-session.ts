@@ -2,14 +2,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Database } from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
 import type { SignedJwts } from '../signer/signed-jwts.ts';
-import { InstallationLink, type LinkEvent } from './installation-link.ts';
+import type { ConnectionEvent, LastingConnection } from '../nats/lasting-connection.ts';
+import { installationLink } from './installation-link.ts';
 import type { StatusStore } from './installation-status.ts';
 import { OutboxDrainer, type PublishedEvent } from './outbox-drainer.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import type { ResolvedOptions } from './publisher-options.ts';
 import { reconcileInstallation, type ReconcileReport } from './reconcile.ts';
 import { pingServers } from './server-ping.ts';
-import { SystemSubject, describeError, type ServerInfo } from './system-requests.ts';
+import { describeError } from '../nats/describe-error.ts';
+import { SystemSubject, type ServerInfo } from './system-requests.ts';
 
 /** The installation facts a session needs, from the `installations` table. */
 export interface SessionInstallation {
@@ -35,7 +37,7 @@ export interface SessionDeps {
 export class InstallationSession {
   readonly installation: SessionInstallation;
   readonly #deps: SessionDeps;
-  readonly #link: InstallationLink;
+  readonly #link: LastingConnection;
   readonly #drainer: OutboxDrainer;
   readonly #watched = new WeakSet<NatsConnection>();
   /** Work started in the background, awaited by close() so nothing writes after it. */
@@ -49,7 +51,7 @@ export class InstallationSession {
     this.installation = installation;
     this.#deps = deps;
     const { logger, timings, backoff } = deps.options;
-    this.#link = new InstallationLink({
+    this.#link = installationLink({
       installationId: installation.id,
       urls: installation.urls,
       creds: () => deps.jwts.systemUserCreds(installation.id),
@@ -74,6 +76,11 @@ export class InstallationSession {
     const every = this.#deps.options.timings.statusIntervalMs;
     this.#interval = setInterval(() => this.#inBackground(this.refresh()), every);
     this.#interval.unref();
+  }
+
+  /** The link's connection while it is up. */
+  get connection(): NatsConnection | undefined {
+    return this.#link.connection;
   }
 
   /** Sends whatever is due now. */
@@ -128,7 +135,7 @@ export class InstallationSession {
     void work.finally(() => this.#background.delete(work));
   }
 
-  #linkChanged(event: LinkEvent): void {
+  #linkChanged(event: ConnectionEvent): void {
     const { id } = this.installation;
     if (event.type === 'disconnected') {
       this.#deps.status.linkChanged(id, null, event.error);

@@ -1,3 +1,4 @@
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Tower } from '../app/open-tower.ts';
 import { TowerError } from '../errors/index.ts';
 import type { RecordedEvent } from '../events/index.ts';
@@ -25,6 +26,11 @@ export interface Publisher {
   reconcile(installationId: string): Promise<ReconcileReport>;
   /** The installation's servers and where each account stands. */
   status(installationId: string): InstallationStatus;
+  /**
+   * The installation's connection as Tower's system user while it is up, for read-only system
+   * requests such as monitoring; undefined while it connects or when there is no such session.
+   */
+  connection(installationId: string): NatsConnection | undefined;
   /** Told after each acknowledged publication. */
   onPublished(listener: (event: PublishedEvent) => void): () => void;
 }
@@ -77,6 +83,7 @@ export function startPublisher(tower: PublisherTower, options: PublisherOptions 
     },
     reconcile: async (installationId) => sessions.require(installationId).reconcile(),
     status: (installationId) => readInstallationStatus(tower.db, installationId),
+    connection: (installationId) => sessions.get(installationId)?.connection,
     onPublished: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,9 +1,9 @@
+import { describeError } from '../nats/describe-error.ts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { OutboxEntry } from './outbox-store.ts';
 import {
   SystemSubject,
   collectReplies,
-  describeError,
   parseClaimsReply,
   type CollectOptions,
 } from './system-requests.ts';

@@ -118,9 +118,3 @@ export function parseClaimsList(msg: Msg): { server: string; accounts: string[] 
     return undefined;
   }
 }
-
-/** A short description of a failure, for the status table and the log. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}
