@@ -1,10 +1,11 @@
 import { cpus, platform } from 'node:os';
 import { commandPipelineBench } from './command-pipeline.bench.ts';
+import { pagesBench } from './pages.bench.ts';
 import { publisherBench } from './publisher.bench.ts';
 import { replayBench } from './replay.bench.ts';
 import type { Bench, Figure } from './bench-kit.ts';
 
-const benches: Bench[] = [commandPipelineBench, replayBench, publisherBench];
+const benches: Bench[] = [commandPipelineBench, replayBench, publisherBench, pagesBench];
 
 const json = process.argv.includes('--json');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);

@@ -11,6 +11,7 @@ import { BODY_LIMIT_BYTES, registerBodyParsing } from './body-parsing.ts';
 import { registerCsrfProtection } from './csrf.ts';
 import { plainErrorPage, registerErrorHandling, type ErrorPageRenderer } from './error-handler.ts';
 import { LoginLimiter } from './login-limiter.ts';
+import { registerHealthRoute } from './health-route.ts';
 import { registerLoginRoutes } from './login-routes.ts';
 import { placeholderPages } from './placeholder-pages.ts';
 import { registerRequestLogging } from './request-logging.ts';
@@ -62,6 +63,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerAuthentication(app, web);
   registerCsrfProtection(app, web);
 
+  registerHealthRoute(app);
   registerLoginRoutes(app, web);
   registerApi(app, web);
   await app.register(options.pages ?? placeholderPages);

@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { firstStart } from '../src/app/first-start.ts';
+import { openTower } from '../src/app/open-tower.ts';
+import { seed, type SeedSize } from '../src/app/seed.ts';
+import { SYSTEM_ACTOR } from '../src/commands/index.ts';
+import { freePorts } from '../test/helpers/nats-server.ts';
+import { round, tempDir, type Bench, type Figure } from './bench-kit.ts';
+
+const TOWER_BIN = fileURLToPath(new URL('../bin/tower.js', import.meta.url));
+const FULL: SeedSize = {
+  installations: 10,
+  accounts: 10_000,
+  natsUsers: 100_000,
+  teams: 200,
+  users: 2_000,
+};
+const SCALES = (process.env.BENCH_PAGE_SCALES ?? '0.1,0.5,1').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_PAGE_SECONDS ?? 5);
+const PASSWORD = 'seed-password-123';
+
+/**
+ * Pages and API lists under 32 concurrent connections against seeded data, as a signed-in
+ * user in some teams, each against `/healthz` served by the same `tower serve` process in the
+ * same run; resident memory after the load and the time to the first page, at each size.
+ */
+export const pagesBench: Bench = {
+  name: 'pages',
+  async run() {
+    const figures: Figure[] = [];
+    for (const scale of SCALES) figures.push(...(await runAtScale(scale)));
+    return figures;
+  },
+};
+
+async function runAtScale(scale: number): Promise<Figure[]> {
+  const size = Object.fromEntries(
+    Object.entries(FULL).map(([key, value]) => [key, Math.max(1, Math.round(value * scale))]),
+  ) as unknown as SeedSize;
+  const folder = tempDir('tower-bench-pages-');
+  try {
+    const bigAccount = await seedFolder(folder.dir, size);
+    const server = await startServe(folder.dir);
+    try {
+      const auth = await signIn(server.base);
+      const routes: [string, string, Record<string, string>][] = [
+        ['installations page', '/installations', auth.cookie],
+        ['account page with 1,000 NATS users', `/accounts/${bigAccount}`, auth.cookie],
+        ['audit log page', '/audit', auth.cookie],
+        ['API installations', '/api/v1/installations', auth.bearer],
+        ['API NATS users of an account', `/api/v1/accounts/${bigAccount}/nats-users`, auth.bearer],
+        ['API events', '/api/v1/events?limit=50', auth.bearer],
+      ];
+      const hello = await load(`${server.base}/healthz`, {});
+      const label = `x${scale}`;
+      const figures: Figure[] = [];
+      for (const [name, path, headers] of routes) {
+        const result = await load(`${server.base}${path}`, headers);
+        figures.push(pageFigure(`${name} (${label})`, result, hello));
+      }
+      const rss = residentMegabytes(server.child.pid!);
+      figures.push({
+        bench: 'pages',
+        name: `resident memory of tower serve after the load (${label})`,
+        value: round(rss, 0),
+        unit: 'MB',
+        baselineName: 'target',
+        baseline: 250,
+        ratio: round(250 / rss),
+        target: '<= 250 MB',
+        met: rss <= 250,
+      });
+      figures.push({
+        bench: 'pages',
+        name: `cold start to the first served page (${label})`,
+        value: server.coldStartMs,
+        unit: 'ms',
+        baselineName: 'none',
+        baseline: 0,
+        ratio: 0,
+        target: 'reported',
+        met: true,
+      });
+      return figures;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    folder.remove();
+  }
+}
+
+/** Seeds through the pipeline, plus one visible account with 1,000 NATS users. */
+async function seedFolder(dataDir: string, size: SeedSize): Promise<string> {
+  const tower = openTower({ dataDir, synchronous: 'NORMAL' });
+  try {
+    await firstStart(tower, {
+      adminEmail: 'admin@bench.test',
+      adminPassword: 'bench-admin-password',
+      userEmail: 'user@bench.test',
+      userPassword: 'bench-user-password',
+    });
+    const started = performance.now();
+    await seed(tower, size, { password: PASSWORD });
+    console.error(
+      `  seeded ${JSON.stringify(size)} in ${round((performance.now() - started) / 1000, 1)} s`,
+    );
+    const installation = tower.reader.installationByName('installation-00')!;
+    const account = await tower.bus.execute(
+      'CreateAccount',
+      { installationId: installation.id, name: 'big-account', teams: [] },
+      SYSTEM_ACTOR,
+    );
+    for (let from = 0; from < 1000; from += 250) {
+      await Promise.all(
+        [...Array(250).keys()].map((k) =>
+          tower.bus.execute(
+            'CreateNatsUser',
+            { accountId: account.id, name: `big-${from + k}` },
+            SYSTEM_ACTOR,
+          ),
+        ),
+      );
+    }
+    return account.id!;
+  } finally {
+    tower.close();
+  }
+}
+
+async function startServe(dataDir: string) {
+  const [port] = await freePorts(1);
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [TOWER_BIN, 'serve'], {
+    env: {
+      ...process.env,
+      TOWER_DATA_DIR: dataDir,
+      TOWER_PORT: String(port),
+      TOWER_LOG_LEVEL: 'warn',
+      // The mirror would copy the whole seeded log while the pages are measured.
+      TOWER_NATS_SERVER_BIN: '/nonexistent',
+    },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    const response = await fetch(`${base}/login`).catch(() => undefined);
+    if (response?.ok) break;
+    if (child.exitCode !== null) throw new Error('tower serve exited during start');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const coldStartMs = Math.round(performance.now() - started);
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((resolve) => child.once('close', resolve));
+  };
+  return { base, child, coldStartMs, stop };
+}
+
+/** A seeded Tower user in some teams: a session cookie for pages, a token for the API. */
+async function signIn(base: string) {
+  const email = 'user-00001@seed.tower';
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const csrf = (
+    (await (await fetch(`${base}/api/v1/me`, { headers: { cookie } })).json()) as {
+      csrfToken: string;
+    }
+  ).csrfToken;
+  const token = await fetch(`${base}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  const created = (await token.json()) as { token: string };
+  return { cookie: { cookie }, bearer: { authorization: `Bearer ${created.token}` } };
+}
+
+function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
+  return autocannon({ url, connections: 32, duration: SECONDS, headers });
+}
+
+function pageFigure(name: string, result: autocannon.Result, hello: autocannon.Result): Figure {
+  const errors = result.non2xx + result.errors;
+  const ratio = result.requests.average / hello.requests.average;
+  const p99 = result.latency.p99;
+  return {
+    bench: 'pages',
+    name: `${name}: p99 ${p99} ms (hello ${hello.latency.p99} ms)${errors ? `, ${errors} errors` : ''}`,
+    value: round(result.requests.average, 0),
+    unit: 'req/s',
+    baselineName: '/healthz in the same process',
+    baseline: round(hello.requests.average, 0),
+    ratio: round(ratio),
+    target: 'p99 <= 25 ms, ratio >= 0.25',
+    met: p99 <= 25 && ratio >= 0.25 && errors === 0,
+  };
+}
+
+function residentMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/u.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
