@@ -26,6 +26,9 @@ export async function registerSecurityHeaders(app: FastifyInstance, https: boole
       },
     },
     frameguard: { action: 'deny' },
+    // helmet's default, no-referrer, makes browsers send `Origin: null` with same-origin form
+    // posts, which the CSRF origin check must refuse; same-origin keeps the real origin.
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: https ? { maxAge: 31_536_000 } : false,
     crossOriginEmbedderPolicy: false,
   });

@@ -9,7 +9,7 @@ const view = (ctx: ApiContext<unknown, unknown>, id: string) =>
   ctx.web.queries.natsUsers.get(ctx.viewer, id);
 
 /** A file name made of the NATS user's name, safe in a header. */
-function credsFileName(name: string): string {
+export function credsFileName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]+/gu, '-').replace(/^-+|-+$/gu, '') || 'nats-user'}.creds`;
 }
 
