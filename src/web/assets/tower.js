@@ -26,11 +26,15 @@ document.addEventListener('click', (event) => {
 });
 
 // Ask before destructive forms (delete, revoke) submit.
-document.addEventListener('submit', (event) => {
-  const form = event.target;
-  const question = form instanceof HTMLFormElement ? form.getAttribute('data-confirm') : null;
-  if (question && !window.confirm(question)) event.preventDefault();
-}, true);
+document.addEventListener(
+  'submit',
+  (event) => {
+    const form = event.target;
+    const question = form instanceof HTMLFormElement ? form.getAttribute('data-confirm') : null;
+    if (question && !window.confirm(question)) event.preventDefault();
+  },
+  true,
+);
 
 // Every HTMX request carries the session's CSRF token from the page's meta tag.
 document.addEventListener('htmx:configRequest', (event) => {
