@@ -60,6 +60,8 @@ export function openTower(options: OpenTowerOptions): Tower {
     const keys = new KeyRing(keystore, pool);
     const projections = [...coreProjections, signerProjection(keys)];
     const runner = new ProjectionRunner(db, projections);
+    // A projection this data folder has not seen yet (added by a newer Tower) catches up now.
+    runner.catchUp((after) => log.read({ after, limit: 5_000 }), log.head().seq);
     const reader = new SqliteDomainReader(db);
     const bus = new CommandBus({
       db,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
-import type { RecordedEvent } from '../events/index.ts';
+import type { RecordedEvent, TowerEventType } from '../events/index.ts';
 import { handledTypes, type Projection, type ProjectionFactory } from './projection.ts';
 import { accountsProjection } from './accounts-projection.ts';
 import { apiTokensProjection } from './api-tokens-projection.ts';
@@ -42,8 +42,10 @@ export class ProjectionRunner {
   readonly projections: readonly Projection[];
   readonly #byType = new Map<string, Handler[]>();
   readonly #checkpoint: Statement<[string, number]>;
+  readonly #db: Database;
 
   constructor(db: Database, factories: readonly ProjectionFactory[] = coreProjections) {
+    this.#db = db;
     createReadModels(db);
     this.projections = factories.map((factory) => factory(db));
     for (const projection of this.projections) {
@@ -69,6 +71,45 @@ export class ProjectionRunner {
 
   checkpoint(seq: number): void {
     for (const projection of this.projections) this.#checkpoint.run(projection.name, seq);
+  }
+
+  /**
+   * Brings projections that are behind the log up to its head: one added by a newer Tower, or
+   * one whose tables were rebuilt elsewhere. Only the lagging projections see the events, each
+   * from its own checkpoint; the others are never applied twice. Returns the events read.
+   */
+  catchUp(readPage: (after: number) => readonly RecordedEvent[], head: number): number {
+    const known = new Map(
+      (
+        this.#db.prepare('SELECT name, seq FROM projection_checkpoints').all() as {
+          name: string;
+          seq: number;
+        }[]
+      ).map((row) => [row.name, row.seq]),
+    );
+    const lagging = this.projections
+      .map((projection) => ({ projection, seq: known.get(projection.name) ?? 0 }))
+      .filter((entry) => entry.seq < head);
+    if (lagging.length === 0) return 0;
+
+    let after = Math.min(...lagging.map((entry) => entry.seq));
+    let read = 0;
+    const run = this.#db.transaction((events: readonly RecordedEvent[]) => {
+      for (const event of events) {
+        for (const { projection, seq } of lagging) {
+          if (event.seq > seq)
+            (projection.handlers[event.type as TowerEventType] as Handler | undefined)?.(event);
+        }
+      }
+      const last = events.at(-1)!.seq;
+      for (const entry of lagging) this.#checkpoint.run(entry.projection.name, last);
+    });
+    for (let page = readPage(after); page.length > 0; page = readPage(after)) {
+      run(page);
+      after = page.at(-1)!.seq;
+      read += page.length;
+    }
+    return read;
   }
 
   /** Empties every table the projections own, ahead of a rebuild. */
