@@ -15,7 +15,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   let field = issue.path.map(String).join('.');
   let rule = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
+    // An empty key is named as `""`, so that even it can be pointed at.
+    const key = issue.keys[0] || '""';
     field = field ? `${field}.${key}` : key;
     rule = 'is not a known field';
   } else if (issue.code === 'invalid_type' && issue.input === undefined) {

@@ -7,5 +7,6 @@ export {
   readInstallationStatus,
   type AccountPublication,
   type InstallationStatus,
+  type StatusScope,
 } from './installation-status.ts';
 export type { ServerInfo } from './system-requests.ts';

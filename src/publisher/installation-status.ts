@@ -37,8 +37,20 @@ export interface InstallationStatus {
   /** Accounts the servers hold that Tower does not know; Tower never deletes them. */
   drift: string[];
   reconciledAt: string | null;
+  /** The accounts asked for (see StatusScope), not necessarily every account. */
   accounts: AccountPublication[];
+  /** How many accounts of the installation are in each state. */
+  counts: { published: number; pending: number; failed: number };
 }
+
+/**
+ * Which accounts a status read lists: all of them (an API client asked), those not yet
+ * published (at most `limit`, for a page), or one account.
+ */
+export type StatusScope =
+  | { accounts: 'all' }
+  | { accounts: 'waiting'; limit: number }
+  | { accounts: 'one'; accountId: string };
 
 interface StatusRow {
   reachable: number;
@@ -123,7 +135,11 @@ export class StatusStore {
  * const { reachable, accounts } = readInstallationStatus(tower.db, installationId);
  * const waiting = accounts.filter((account) => account.state !== 'published');
  */
-export function readInstallationStatus(db: Database, installationId: string): InstallationStatus {
+export function readInstallationStatus(
+  db: Database,
+  installationId: string,
+  scope: StatusScope = { accounts: 'all' },
+): InstallationStatus {
   createPublisherTables(db);
   const exists = db.prepare('SELECT 1 FROM installations WHERE id = ?').get(installationId);
   if (!exists) {
@@ -143,7 +159,8 @@ export function readInstallationStatus(db: Database, installationId: string): In
     servers: JSON.parse(row?.servers ?? '[]') as ServerInfo[],
     drift: JSON.parse(row?.drift ?? '[]') as string[],
     reconciledAt: row?.reconciled_at ?? null,
-    accounts: accountPublications(db, installationId),
+    accounts: accountPublications(db, installationId, scope),
+    counts: outboxOf(db).counts(installationId),
   };
 }
 
@@ -155,29 +172,31 @@ function outboxOf(db: Database): OutboxStore {
   return store;
 }
 
-function accountPublications(db: Database, installationId: string): AccountPublication[] {
-  const names = new Map(
-    (
-      db.prepare('SELECT id, name FROM accounts WHERE installation_id = ?').all(installationId) as {
-        id: string;
-        name: string;
-      }[]
-    ).map((account) => [account.id, account.name]),
-  );
-  return outboxOf(db)
-    .entries(installationId)
-    .map((entry) => ({
-      accountId: entry.accountId,
-      accountName: names.get(entry.accountId) ?? null,
-      publicKey: entry.accountPublicKey,
-      action: entry.action,
-      seq: entry.seq,
-      state: entry.state,
-      servers: entry.ackedServers,
-      publishedAt: entry.publishedAt,
-      pendingSince: entry.state === 'pending' ? entry.pendingSince : null,
-      attempts: entry.attempts,
-      lastError: entry.lastError,
-      nextAttemptAt: entry.nextAttemptAt,
-    }));
+function accountPublications(
+  db: Database,
+  installationId: string,
+  scope: StatusScope,
+): AccountPublication[] {
+  const outbox = outboxOf(db);
+  const entries =
+    scope.accounts === 'all'
+      ? outbox.entries(installationId)
+      : scope.accounts === 'waiting'
+        ? outbox.waiting(installationId, scope.limit)
+        : [outbox.forAccount(installationId, scope.accountId)].filter((e) => e !== undefined);
+  const name = db.prepare('SELECT name FROM accounts WHERE id = ?').pluck();
+  return entries.map((entry) => ({
+    accountId: entry.accountId,
+    accountName: (name.get(entry.accountId) as string | undefined) ?? null,
+    publicKey: entry.accountPublicKey,
+    action: entry.action,
+    seq: entry.seq,
+    state: entry.state,
+    servers: entry.ackedServers,
+    publishedAt: entry.publishedAt,
+    pendingSince: entry.state === 'pending' ? entry.pendingSince : null,
+    attempts: entry.attempts,
+    lastError: entry.lastError,
+    nextAttemptAt: entry.nextAttemptAt,
+  }));
 }

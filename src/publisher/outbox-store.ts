@@ -84,6 +84,29 @@ export class OutboxStore {
     return (this.#sql.entries.all(installationId) as Row[]).map(toEntry);
   }
 
+  /** Rows not yet published (pending or failed), oldest first, at most `limit`. */
+  waiting(installationId: string, limit: number): OutboxEntry[] {
+    return (this.#sql.waiting.all(installationId, limit) as Row[]).map(toEntry);
+  }
+
+  /** The row of one account, by its Tower id. */
+  forAccount(installationId: string, accountId: string): OutboxEntry | undefined {
+    const row = this.#sql.forAccount.get(installationId, accountId) as Row | undefined;
+    return row && toEntry(row);
+  }
+
+  /** How many rows are in each state. */
+  counts(installationId: string): Record<'published' | 'pending' | 'failed', number> {
+    const counts = { published: 0, pending: 0, failed: 0 };
+    for (const row of this.#sql.counts.all(installationId) as {
+      state: keyof typeof counts;
+      n: number;
+    }[]) {
+      counts[row.state] = row.n;
+    }
+    return counts;
+  }
+
   entry(installationId: string, accountPublicKey: string): OutboxEntry | undefined {
     const row = this.#sql.entry.get(installationId, accountPublicKey) as Row | undefined;
     return row && toEntry(row);
@@ -163,6 +186,14 @@ function statements(db: Database) {
       .prepare(`SELECT DISTINCT installation_id FROM outbox WHERE state = 'pending'`)
       .pluck(),
     entries: db.prepare('SELECT * FROM outbox WHERE installation_id = ? ORDER BY seq'),
+    waiting: db.prepare(
+      `SELECT * FROM outbox WHERE installation_id = ? AND state IN ('pending', 'failed')
+       ORDER BY seq LIMIT ?`,
+    ),
+    forAccount: db.prepare('SELECT * FROM outbox WHERE installation_id = ? AND account_id = ?'),
+    counts: db.prepare(
+      'SELECT state, count(*) AS n FROM outbox WHERE installation_id = ? GROUP BY state',
+    ),
     entry: db.prepare(`SELECT * FROM outbox ${where}`),
     publishedRows: db.prepare(
       `SELECT * FROM outbox WHERE installation_id = ? AND state = 'published' ORDER BY seq`,

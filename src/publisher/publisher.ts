@@ -7,6 +7,7 @@ import {
   StatusStore,
   readInstallationStatus,
   type InstallationStatus,
+  type StatusScope,
 } from './installation-status.ts';
 import type { PublishedEvent } from './outbox-drainer.ts';
 import { OutboxStore } from './outbox-store.ts';
@@ -25,7 +26,7 @@ export interface Publisher {
   /** Compares the servers' accounts with Tower's and requeues the difference. */
   reconcile(installationId: string): Promise<ReconcileReport>;
   /** The installation's servers and where each account stands. */
-  status(installationId: string): InstallationStatus;
+  status(installationId: string, scope?: StatusScope): InstallationStatus;
   /**
    * The installation's connection as Tower's system user while it is up, for read-only system
    * requests such as monitoring; undefined while it connects or when there is no such session.
@@ -82,7 +83,7 @@ export function startPublisher(tower: PublisherTower, options: PublisherOptions 
       else sessions.all().forEach((session) => session.kick());
     },
     reconcile: async (installationId) => sessions.require(installationId).reconcile(),
-    status: (installationId) => readInstallationStatus(tower.db, installationId),
+    status: (installationId, scope) => readInstallationStatus(tower.db, installationId, scope),
     connection: (installationId) => sessions.get(installationId)?.connection,
     onPublished: (listener) => {
       listeners.add(listener);

@@ -33,3 +33,5 @@ CREATE TABLE IF NOT EXISTS outbox (
   PRIMARY KEY (installation_id, account_public_key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, installation_id, seq);
+-- An installation's rows by state: status pages count and list them without reading JWTs.
+CREATE INDEX IF NOT EXISTS outbox_by_installation ON outbox (installation_id, state, seq);

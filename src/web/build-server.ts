@@ -1,5 +1,10 @@
 import cookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+} from 'fastify';
 import type { Tower } from '../app/open-tower.ts';
 import type { WebConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -12,6 +17,7 @@ import { registerCsrfProtection } from './csrf.ts';
 import { plainErrorPage, registerErrorHandling, type ErrorPageRenderer } from './error-handler.ts';
 import { LoginLimiter } from './login-limiter.ts';
 import { registerHealthRoute } from './health-route.ts';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 import { registerLoginRoutes } from './login-routes.ts';
 import { placeholderPages } from './placeholder-pages.ts';
 import { registerRequestLogging } from './request-logging.ts';
@@ -50,6 +56,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
+    // Errors Fastify's router raises itself (an over-long path parameter, a malformed URL)
+    // get the same problem+json as every other refusal.
+    frameworkErrors: (error, _request, reply) => {
+      const problem = toProblem(error);
+      const raw = reply as unknown as FastifyReply;
+      void raw.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+    },
   }) as unknown as FastifyInstance;
 
   const web = webContext(options);

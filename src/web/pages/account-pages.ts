@@ -94,7 +94,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     const account = app.web.queries.accounts.get(viewer(request), id);
     const installation = app.web.queries.installations.get(viewer(request), account.installationId);
     const admin = authOf(request).actor.role === 'admin';
-    const status = visibleStatus(app, request, installation.id);
+    const status = visibleStatus(app, request, installation.id, { accounts: 'one', accountId: id });
     const serverCount = status.servers.length;
     const usage = status.reachable
       ? await accountUsage(app, installation.id, account.publicKey, serverCount)

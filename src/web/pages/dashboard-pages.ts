@@ -43,7 +43,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
   async function dashboard(request: FastifyRequest<Params>) {
     const viewer = viewerOf(request.auth!);
     const installation = app.web.queries.installations.get(viewer, request.params.id);
-    const status = visibleStatus(app, request, installation.id);
+    const status = visibleStatus(app, request, installation.id, { accounts: 'waiting', limit: 0 });
     const monitoring = await installationMonitoring(app, installation.id);
     const servers = monitoring?.servers ?? [];
     const accounts = app.web.queries.accounts.list(viewer, installation.id, {

@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../../commands/rules.ts';
 import type { InstallationView } from '../../projections/queries/index.ts';
-import { readInstallationStatus, type InstallationStatus } from '../../publisher/index.ts';
+import {
+  readInstallationStatus,
+  type InstallationStatus,
+  type StatusScope,
+} from '../../publisher/index.ts';
 import { installationConfig } from '../../signer/installation-config.ts';
 import { viewerOf, type RequestAuth } from '../request-auth.ts';
 import {
@@ -33,18 +37,30 @@ const authOf = (request: FastifyRequest): RequestAuth => request.auth!;
 const isAdmin = (request: FastifyRequest) => authOf(request).actor.role === 'admin';
 
 /** The status a viewer may see: admins all of it, users their accounts and no drift. */
+/** Accounts a page lists in an installation's status: those not yet published, bounded. */
+export const WAITING_ON_PAGE: StatusScope = { accounts: 'waiting', limit: 100 };
+
+/**
+ * An installation's status as the viewer may see it. Pages ask for a bounded scope (never
+ * every account of a large installation); a user sees only accounts visible to them and no
+ * counts or drift, which would tell of accounts they cannot see.
+ */
 export function visibleStatus(
   app: FastifyInstance,
   request: FastifyRequest,
   installationId: string,
+  scope: StatusScope = WAITING_ON_PAGE,
 ): InstallationStatus {
   const status =
-    app.web.publisher?.status(installationId) ??
-    readInstallationStatus(app.web.tower.db, installationId);
+    app.web.publisher?.status(installationId, scope) ??
+    readInstallationStatus(app.web.tower.db, installationId, scope);
   if (isAdmin(request)) return status;
-  const visible = app.web.queries.accounts.visibleIds(viewerOf(authOf(request)), installationId);
+  const visible =
+    status.accounts.length > 0
+      ? app.web.queries.accounts.visibleIds(viewerOf(authOf(request)), installationId)
+      : new Set<string>();
   const accounts = status.accounts.filter((account) => visible.has(account.accountId));
-  return { ...status, accounts, drift: [] };
+  return { ...status, accounts, drift: [], counts: { published: 0, pending: 0, failed: 0 } };
 }
 
 function createValues(body: Body) {
@@ -67,7 +83,7 @@ export async function installationPages(app: FastifyInstance): Promise<void> {
     const rows = page.items.map((installation) => ({
       installation,
       teams: teamNames(teams, installation.teams),
-      status: visibleStatus(app, request, installation.id),
+      status: visibleStatus(app, request, installation.id, { accounts: 'waiting', limit: 0 }),
     }));
     const view = htmxTarget(request) === 'installation-list' ? 'list' : 'index';
     return renderPage(request, reply, `installations/${view}`, {
