@@ -139,5 +139,7 @@ CREATE TABLE IF NOT EXISTS event_index (
 CREATE INDEX IF NOT EXISTS event_index_by_installation ON event_index (installation_id, seq);
 CREATE INDEX IF NOT EXISTS event_index_by_account ON event_index (account_id, seq);
 CREATE INDEX IF NOT EXISTS event_index_by_stream ON event_index (stream_id, seq);
-CREATE INDEX IF NOT EXISTS event_index_by_actor ON event_index (actor_id, seq);
-CREATE INDEX IF NOT EXISTS event_index_by_type ON event_index (type, seq);
+-- No index by actor or type: those filters walk the index newest first, which stays fast for
+-- a page of results, and every index costs each command and each replayed event a write.
+DROP INDEX IF EXISTS event_index_by_actor;
+DROP INDEX IF EXISTS event_index_by_type;
