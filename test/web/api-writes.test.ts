@@ -30,6 +30,19 @@ describe('API writes', () => {
     expect(team).toMatchObject({ id: expect.any(String), name: 'green', members: [], version: 1 });
   });
 
+  it('answers a retried create whose entity was deleted since with its first outcome', async () => {
+    const headers = { 'idempotency-key': 'create-then-delete' };
+    const created = await asAdmin('POST', '/api/v1/teams', { name: 'short-lived' }, headers);
+    await asAdmin('DELETE', `/api/v1/teams/${created.json().id}`);
+    const head = web.tower.log.head().seq;
+
+    const again = await asAdmin('POST', '/api/v1/teams', { name: 'short-lived' }, headers);
+
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual({ id: created.json().id, deleted: true });
+    expect(web.tower.log.head().seq).toBe(head);
+  });
+
   it('runs a request with a repeated Idempotency-Key once, and refuses the key for another body', async () => {
     const headers = { 'idempotency-key': 'create-blue-prod' };
     const body = { name: 'blue-prod', urls: ['nats://127.0.0.1:4222'] };

@@ -6,10 +6,7 @@ describe('errors the router raises itself', () => {
   beforeAll(async () => {
     web = await webTower();
   });
-  afterAll(async () => {
-    await web.app.close();
-    web.tower.destroy();
-  });
+  afterAll(() => web.close());
 
   it('answers an over-long path parameter with problem+json', async () => {
     const response = await web.app.inject({

@@ -63,7 +63,7 @@ export const accountRoutes = [
     status: 201,
     handle: async (ctx) => {
       const { id } = await ctx.run('CreateAccount', { ...ctx.body, installationId: ctx.params.id });
-      return ctx.created(`/accounts/${id}`, view(ctx, id!));
+      return ctx.created(`/accounts/${id}`, id!, () => view(ctx, id!));
     },
   }),
   apiRoute({

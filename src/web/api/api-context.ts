@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TowerError } from '../../errors/index.ts';
+import { TowerError, isTowerError } from '../../errors/index.ts';
 import { viewerOf } from '../request-auth.ts';
 import type { WebContext } from '../web-context.ts';
 import type { ApiContext, CommandStep } from './api-route.ts';
@@ -33,6 +33,7 @@ export function apiContext<Body, Query>(
   const auth = request.auth;
   if (!auth) throw new TowerError('unauthenticated', 'Sign in first.');
   let part = 0;
+  let lastReplayed = false;
 
   const run = async (type: string, commandInput: Record<string, unknown>) => {
     const versioned = { ...commandInput };
@@ -45,12 +46,14 @@ export function apiContext<Body, Query>(
       versioned.expectedVersion = fromHeader;
     }
     part += 1;
-    return web.tower.bus.execute(
+    const result = await web.tower.bus.execute(
       type,
       versioned,
       auth.actor,
       commandOptions(request, auth, `${part}`),
     );
+    lastReplayed = result.replayed;
+    return result;
   };
 
   const runSteps = async (steps: CommandStep[]) => {
@@ -78,9 +81,16 @@ export function apiContext<Body, Query>(
     web,
     run,
     runSteps,
-    created: (path, entity) => {
+    created: (path, id, load) => {
       reply.code(201).header('location', `${API_PREFIX}${path}`);
-      return entity;
+      try {
+        return load();
+      } catch (error) {
+        if (lastReplayed && isTowerError(error) && error.code === 'not_found') {
+          return { id, deleted: true as const };
+        }
+        throw error;
+      }
     },
   };
 }

@@ -35,7 +35,11 @@ export interface ApiContext<Body, Query> {
    */
   runSteps(steps: CommandStep[]): Promise<void>;
   /** Answers 201 with a Location header for a new entity. */
-  created<T>(path: string, entity: T): T;
+  /**
+   * Answers 201 with the new entity. A retried create (same Idempotency-Key) whose entity was
+   * deleted since still gets its first outcome: the id, marked deleted.
+   */
+  created<T>(path: string, id: string, load: () => T): T | { id: string; deleted: true };
 }
 
 /**

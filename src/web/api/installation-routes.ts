@@ -41,7 +41,7 @@ export const installationRoutes = [
     status: 201,
     handle: async (ctx) => {
       const { id } = await ctx.run('CreateInstallation', ctx.body);
-      return ctx.created(`/installations/${id}`, view(ctx, id!));
+      return ctx.created(`/installations/${id}`, id!, () => view(ctx, id!));
     },
   }),
   apiRoute({

@@ -44,7 +44,7 @@ export const limitProfileRoutes = [
     status: 201,
     handle: async (ctx) => {
       const { id } = await ctx.run('CreateLimitProfile', ctx.body);
-      return ctx.created(`/limit-profiles/${id}`, view(ctx, id!));
+      return ctx.created(`/limit-profiles/${id}`, id!, () => view(ctx, id!));
     },
   }),
   apiRoute({

@@ -32,7 +32,7 @@ export const natsUserRoutes = [
     status: 201,
     handle: async (ctx) => {
       const { id } = await ctx.run('CreateNatsUser', { ...ctx.body, accountId: ctx.params.id });
-      return ctx.created(`/nats-users/${id}`, view(ctx, id!));
+      return ctx.created(`/nats-users/${id}`, id!, () => view(ctx, id!));
     },
   }),
   apiRoute({

@@ -26,7 +26,7 @@ export const teamRoutes = [
     status: 201,
     handle: async (ctx) => {
       const { id } = await ctx.run('CreateTeam', ctx.body);
-      return ctx.created(`/teams/${id}`, view(ctx, id!));
+      return ctx.created(`/teams/${id}`, id!, () => view(ctx, id!));
     },
   }),
   apiRoute({

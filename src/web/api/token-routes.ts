@@ -34,7 +34,10 @@ export const tokenRoutes = [
       const { secret, digest } = newTokenSecret();
       const result = await ctx.run('CreateApiToken', { ...ctx.body, secretDigest: digest });
       const token = result.replayed ? null : formatApiToken(result.id!, secret);
-      return ctx.created(`/tokens/${result.id}`, { ...view(ctx, result.id!), token });
+      return ctx.created(`/tokens/${result.id}`, result.id!, () => ({
+        ...view(ctx, result.id!),
+        token,
+      }));
     },
   }),
   apiRoute({

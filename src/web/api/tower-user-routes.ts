@@ -67,7 +67,7 @@ export const towerUserRoutes = [
     handle: async (ctx) => {
       const { name, ...rest } = ctx.body;
       const { id } = await ctx.run('CreateTowerUser', { ...rest, displayName: name });
-      return ctx.created(`/users/${id}`, view(ctx, id!));
+      return ctx.created(`/users/${id}`, id!, () => view(ctx, id!));
     },
   }),
   apiRoute({
