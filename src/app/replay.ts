@@ -156,6 +156,32 @@ function rebuildInto(file: string, feed: Feed): number {
 
 /** Reads the log in pages up to `feed.to` and applies each page in one target transaction. */
 function applyLog(feed: Feed, runner: ProjectionRunner, target: Database): number {
+  const restoreIndexes = deferQueryIndexes(runner, target);
+  try {
+    return applyPages(feed, runner, target);
+  } finally {
+    restoreIndexes();
+  }
+}
+
+/** Drops the projections' query-only indexes; the returned function builds them again. */
+function deferQueryIndexes(runner: ProjectionRunner, db: Database): () => void {
+  const names = runner.projections.flatMap((projection) => projection.queryIndexes ?? []);
+  const definitions = names
+    .map((name) =>
+      db
+        .prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`)
+        .pluck()
+        .get(name),
+    )
+    .filter((sql): sql is string => typeof sql === 'string');
+  for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  return () => {
+    for (const sql of definitions) db.exec(sql);
+  };
+}
+
+function applyPages(feed: Feed, runner: ProjectionRunner, target: Database): number {
   // Rows as arrays rather than objects: the scan allocates half as much, and replay is
   // mostly allocation and SQLite work.
   const page = feed.source

@@ -48,6 +48,11 @@ export const eventIndexProjection: ProjectionFactory = (db) => {
   return {
     name: 'event-index',
     tables: ['event_index'],
+    queryIndexes: [
+      'event_index_by_installation',
+      'event_index_by_account',
+      'event_index_by_stream',
+    ],
     handlers: Object.fromEntries(eventTypes.map((type) => [type, index])) as Handlers,
   };
 };

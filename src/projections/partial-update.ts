@@ -11,16 +11,24 @@ import type { Database, Statement } from 'better-sqlite3';
 export function partialUpdate(db: Database, table: string, key = 'id') {
   const statements = new Map<string, Statement>();
   return (id: string, values: Record<string, unknown>): void => {
-    const columns = Object.keys(values).filter((column) => values[column] !== undefined);
-    const signature = columns.join(',');
+    const params: Record<string, unknown> = { __key: id };
+    let signature = '';
+    for (const column in values) {
+      const value = values[column];
+      if (value === undefined) continue;
+      params[column] = value;
+      signature += `${column},`;
+    }
     let statement = statements.get(signature);
     if (!statement) {
-      const assignments = columns.map((column) => `${column} = @${column}`).join(', ');
+      const assignments = signature
+        .slice(0, -1)
+        .split(',')
+        .map((column) => `${column} = @${column}`)
+        .join(', ');
       statement = db.prepare(`UPDATE ${table} SET ${assignments} WHERE ${key} = @__key`);
       statements.set(signature, statement);
     }
-    const params: Record<string, unknown> = { __key: id };
-    for (const column of columns) params[column] = values[column];
     statement.run(params);
   };
 }

@@ -17,6 +17,11 @@ export interface Projection {
   readonly name: string;
   /** Tables the projection owns; replay empties them before it starts. */
   readonly tables: readonly string[];
+  /**
+   * Indexes that serve only queries, never the projection's own handlers: a rebuild drops them
+   * and builds them once at the end, which is far cheaper than keeping them up row by row.
+   */
+  readonly queryIndexes?: readonly string[];
   readonly handlers: Handlers;
 }
 
