@@ -1,4 +1,4 @@
-import type { AccountLimits } from '../domain/limits.ts';
+import { UNLIMITED, mergeLimits, type AccountLimits } from '../domain/limits.ts';
 import { signAccountWithExports, type ExportClaim } from './account-jwt.ts';
 import type { Nkey } from './nkey.ts';
 
@@ -44,16 +44,8 @@ export const SYSTEM_ACCOUNT_EXPORTS: readonly ExportClaim[] = Object.freeze([
  * Unlimited in every count and size, with JetStream off: nats-server does not run JetStream
  * in the system account, it keeps that account for its own traffic.
  */
-export const SYSTEM_ACCOUNT_LIMITS: AccountLimits = Object.freeze({
-  connections: -1,
-  leafNodes: -1,
-  subscriptions: -1,
-  payload: -1,
-  data: -1,
-  imports: -1,
-  exports: -1,
-  wildcardExports: true,
-  jetstream: Object.freeze({
+export const SYSTEM_ACCOUNT_LIMITS: AccountLimits = mergeLimits(UNLIMITED, {
+  jetstream: {
     memoryStorage: 0,
     diskStorage: 0,
     streams: 0,
@@ -61,8 +53,7 @@ export const SYSTEM_ACCOUNT_LIMITS: AccountLimits = Object.freeze({
     maxAckPending: 0,
     memoryMaxStreamBytes: 0,
     diskMaxStreamBytes: 0,
-    maxBytesRequired: false,
-  }),
+  },
 });
 
 /** Signs the system account's JWT with an operator signing key. */
