@@ -35,3 +35,4 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, installation_id, seq);
 -- An installation's rows by state: status pages count and list them without reading JWTs.
 CREATE INDEX IF NOT EXISTS outbox_by_installation ON outbox (installation_id, state, seq);
+CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account_id);

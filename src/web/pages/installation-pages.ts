@@ -1,3 +1,4 @@
+import { isTowerError } from '../../errors/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../../commands/rules.ts';
 import type { InstallationView } from '../../projections/queries/index.ts';
@@ -55,11 +56,27 @@ export function visibleStatus(
     app.web.publisher?.status(installationId, scope) ??
     readInstallationStatus(app.web.tower.db, installationId, scope);
   if (isAdmin(request)) return status;
+  // A page asks for one account only after showing it, so it is visible; a bounded list of
+  // waiting accounts is checked one by one rather than by listing every visible account.
+  const viewer = viewerOf(authOf(request));
+  const canSee = (accountId: string) => {
+    try {
+      app.web.queries.accounts.get(viewer, accountId);
+      return true;
+    } catch (error) {
+      if (isTowerError(error) && error.code === 'not_found') return false;
+      throw error;
+    }
+  };
+  // Past a handful of rows one query for every visible id beats a query per row.
   const visible =
-    status.accounts.length > 0
-      ? app.web.queries.accounts.visibleIds(viewerOf(authOf(request)), installationId)
-      : new Set<string>();
-  const accounts = status.accounts.filter((account) => visible.has(account.accountId));
+    status.accounts.length > 10
+      ? app.web.queries.accounts.visibleIds(viewer, installationId)
+      : undefined;
+  const accounts =
+    scope.accounts === 'one'
+      ? status.accounts
+      : status.accounts.filter((a) => (visible ? visible.has(a.accountId) : canSee(a.accountId)));
   return { ...status, accounts, drift: [], counts: { published: 0, pending: 0, failed: 0 } };
 }
 
