@@ -1,15 +1,8 @@
-import {
-  chmodSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
+import { copyPrivate, requireEmptyDataFolder } from './restore-target.ts';
 import { openDatabase } from '../store/database.ts';
 import { KEY_FILE } from '../store/master-key.ts';
 import { verifyLog, type VerifyReport } from '../store/verify-log.ts';
@@ -61,10 +54,7 @@ export async function backupDataFolder(options: BackupOptions): Promise<BackupRe
   }
   chmodSync(options.file, 0o600);
   const headSeq = sealCopy(options.file);
-  if (keyFile) {
-    copyFileSync(keySource, keyFile, constants.COPYFILE_EXCL);
-    chmodSync(keyFile, 0o600);
-  }
+  if (keyFile) copyPrivate(keySource, keyFile);
   return { file: options.file, keyFile, headSeq };
 }
 
@@ -92,14 +82,7 @@ export interface RestoreResult {
 export function restoreDataFolder(options: RestoreOptions): RestoreResult {
   const { file, dataDir } = options;
   requireFile(file, `There is no backup file at ${file}.`, 'file');
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new TowerError(
-      'invalid_state',
-      `The data folder ${dataDir} is not empty. Restore only writes into an empty folder, so ` +
-        'it never overwrites a Tower; set TOWER_DATA_DIR to a new folder.',
-      { field: 'TOWER_DATA_DIR' },
-    );
-  }
+  requireEmptyDataFolder(dataDir);
   const keyFile = backupKeyFile(file);
   const keyRestored = existsSync(keyFile);
   if (!keyRestored && !options.secretKey) {
@@ -125,11 +108,6 @@ export function restoreDataFolder(options: RestoreOptions): RestoreResult {
     for (const name of readdirSync(dataDir)) rmSync(join(dataDir, name), { force: true });
     throw error;
   }
-}
-
-function copyPrivate(from: string, to: string): void {
-  copyFileSync(from, to, constants.COPYFILE_EXCL);
-  chmodSync(to, 0o600);
 }
 
 function requireFile(file: string, message: string, field: string): void {

@@ -1,17 +1,10 @@
-import {
-  chmodSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DATABASE_FILE, openTower } from '../app/open-tower.ts';
 import { replay, type ReplayResult } from '../app/replay.ts';
 import { TowerError } from '../errors/index.ts';
+import { copyPrivate, requireEmptyDataFolder } from '../app/restore-target.ts';
 import { KEY_FILE } from '../store/master-key.ts';
 import { verifyLog, type VerifyReport } from '../store/verify-log.ts';
 import { restoreEvents, restoreKeystore } from './restore-rows.ts';
@@ -73,14 +66,7 @@ export async function restoreFromNats(options: NatsRestoreOptions): Promise<Nats
 
 function checkTarget(options: NatsRestoreOptions): void {
   const { dataDir, keyFile } = options;
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new TowerError(
-      'invalid_state',
-      `The data folder ${dataDir} is not empty. Restore only writes into an empty folder, so ` +
-        'it never overwrites a Tower; set TOWER_DATA_DIR to a new folder.',
-      { field: 'TOWER_DATA_DIR' },
-    );
-  }
+  requireEmptyDataFolder(dataDir);
   if (keyFile && !existsSync(keyFile)) {
     throw new TowerError('invalid_input', `There is no key file at ${keyFile}.`, {
       field: 'key-file',
@@ -105,9 +91,4 @@ async function copyStreams(nc: NatsConnection, file: string) {
     );
   }
   return { events, secrets };
-}
-
-function copyPrivate(from: string, to: string): void {
-  copyFileSync(from, to, constants.COPYFILE_EXCL);
-  chmodSync(to, 0o600);
 }

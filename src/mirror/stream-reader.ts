@@ -13,7 +13,7 @@ import { streamInfo } from './streams.ts';
  * began, through an ordered consumer (ephemeral, flow-controlled, recreated on gaps).
  * A missing or empty stream yields nothing.
  *
- * @example for await (const msg of readWholeStream(nc, 'TOWER_EVENTS')) console.log(msg.seq)
+ * @example for await (const msg of readWholeStream(nc, 'TOWER_EVENTS')) seqs.push(msg.seq)
  */
 export async function* readWholeStream(nc: NatsConnection, stream: string): AsyncGenerator<JsMsg> {
   const info = await streamInfo(await jetstreamManager(nc), stream);
