@@ -1,6 +1,11 @@
 import { expect } from 'vitest';
 import type { Actor } from '../../src/commands/index.ts';
-import type { NatsUserLimits, PartialLimits } from '../../src/domain/limits.ts';
+import {
+  UNLIMITED,
+  mergeLimits,
+  type NatsUserLimits,
+  type PartialLimits,
+} from '../../src/domain/limits.ts';
 import { event } from '../../src/events/index.ts';
 import { testKey } from '../helpers/given-when-then.ts';
 
@@ -67,28 +72,7 @@ export function limitProfileCreated(profileId: string, limits: PartialLimits = {
     profileId,
     name: profileId,
     description: '',
-    limits: {
-      connections: -1,
-      leafNodes: -1,
-      subscriptions: -1,
-      payload: -1,
-      data: -1,
-      imports: -1,
-      exports: -1,
-      wildcardExports: true,
-      ...limits,
-      jetstream: {
-        memoryStorage: -1,
-        diskStorage: -1,
-        streams: -1,
-        consumers: -1,
-        maxAckPending: -1,
-        memoryMaxStreamBytes: -1,
-        diskMaxStreamBytes: -1,
-        maxBytesRequired: false,
-        ...limits.jetstream,
-      },
-    },
+    limits: mergeLimits(UNLIMITED, limits),
   });
 }
 

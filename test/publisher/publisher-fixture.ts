@@ -134,20 +134,7 @@ export async function startInstallationCluster(
   return { servers, startNode, stopNode, stop };
 }
 
-/** Polls until the check returns a value other than undefined or false; fails after the wait. */
-export async function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
+export { eventually } from '../helpers/eventually.ts';
 
 /** Connects as a NATS user with the creds Tower hands out; fails instead of retrying. */
 export function connectAsNatsUser(
