@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
 import { openDatabase } from '../store/database.ts';
 import { GENESIS_HASH, hashEvent } from '../store/event-hash.ts';
-import type { EventRow } from '../store/event-log.ts';
+import { INSERT_EVENT_SQL, type EventRow } from '../store/event-log.ts';
+import { EventScopes } from '../store/event-scope.ts';
 import { rowFromEventJson } from './event-json.ts';
 import { towerSeqOf } from './event-message.ts';
 import { DELETED_HEADER, type SealedEntry } from './keystore-stream.ts';
@@ -84,14 +85,12 @@ function checkRow(row: EventRow, headerSeq: number, previous: { seq: number; has
 }
 
 function batchWriter(db: Database): (rows: EventRow[]) => EventRow[] {
-  const insert = db.prepare(
-    `INSERT INTO events (seq, event_id, stream_type, stream_id, version, type, schema_version,
-       data, metadata, prev_hash, hash)
-     VALUES (@seq, @event_id, @stream_type, @stream_id, @version, @type, @schema_version,
-       @data, @metadata, @prev_hash, @hash)`,
-  );
+  const insert = db.prepare(INSERT_EVENT_SQL);
+  const scopes = new EventScopes(db);
   const insertAll = db.transaction((rows: EventRow[]) => {
-    for (const row of rows) insert.run(row);
+    for (const row of rows) {
+      insert.run({ ...row, ...scopes.of(row.stream_type, row.stream_id, JSON.parse(row.data)) });
+    }
   });
   return (rows) => {
     insertAll(rows);

@@ -4,7 +4,6 @@ import type { RecordedEvent, TowerEventType } from '../events/index.ts';
 import { handledTypes, type Projection, type ProjectionFactory } from './projection.ts';
 import { accountsProjection } from './accounts-projection.ts';
 import { apiTokensProjection } from './api-tokens-projection.ts';
-import { eventIndexProjection } from './event-index-projection.ts';
 import { installationsProjection } from './installations-projection.ts';
 import { limitProfilesProjection } from './limit-profiles-projection.ts';
 import { natsUsersProjection } from './nats-users-projection.ts';
@@ -13,10 +12,7 @@ import { towerUsersProjection } from './tower-users-projection.ts';
 
 const READ_MODELS_SQL = readFileSync(new URL('./read-models.sql', import.meta.url), 'utf8');
 
-/**
- * The read models in the order they run; accounts read the limit profiles' table, the event
- * index reads the accounts' table.
- */
+/** The read models in the order they run; accounts read the limit profiles' table. */
 export const coreProjections: readonly ProjectionFactory[] = [
   towerUsersProjection,
   teamsProjection,
@@ -25,7 +21,6 @@ export const coreProjections: readonly ProjectionFactory[] = [
   accountsProjection,
   natsUsersProjection,
   apiTokensProjection,
-  eventIndexProjection,
 ];
 
 export function createReadModels(db: Database): void {

@@ -125,21 +125,6 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS api_tokens_by_user ON api_tokens (user_id, name, id);
 
--- Every event with the installation and account it concerns, so that the audit list can show a
--- user the events of what they may see, newest first, without reading the log's JSON.
-CREATE TABLE IF NOT EXISTS event_index (
-  seq INTEGER PRIMARY KEY,
-  type TEXT NOT NULL,
-  stream_type TEXT NOT NULL,
-  stream_id TEXT NOT NULL,
-  actor_id TEXT NOT NULL,
-  installation_id TEXT,
-  account_id TEXT
-);
-CREATE INDEX IF NOT EXISTS event_index_by_installation ON event_index (installation_id, seq);
-CREATE INDEX IF NOT EXISTS event_index_by_account ON event_index (account_id, seq);
-CREATE INDEX IF NOT EXISTS event_index_by_stream ON event_index (stream_id, seq);
--- No index by actor or type: those filters walk the index newest first, which stays fast for
--- a page of results, and every index costs each command and each replayed event a write.
-DROP INDEX IF EXISTS event_index_by_actor;
-DROP INDEX IF EXISTS event_index_by_type;
+-- The audit list reads the log's own scope tags (migration 002) instead of an event index.
+DROP TABLE IF EXISTS event_index;
+DELETE FROM projection_checkpoints WHERE name = 'event-index';

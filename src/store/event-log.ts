@@ -11,10 +11,14 @@ import {
 } from '../events/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { GENESIS_HASH, hashEvent, type HashedColumns } from './event-hash.ts';
+import { EventScopes, type EventScope } from './event-scope.ts';
 
 export interface EventRow extends HashedColumns {
   hash: string;
 }
+
+/** A row as stored: the hashed columns, the hash, and the scope tags derived from the data. */
+export type StoredEventRow = EventRow & EventScope;
 
 export interface ReadOptions {
   after?: number;
@@ -32,20 +36,17 @@ export class EventLog {
   readonly #db: Database;
   readonly #head: Statement<[], { seq: number; hash: string }>;
   readonly #version: Statement<[string, string], { version: number | null }>;
-  readonly #insert: Statement<EventRow>;
+  readonly #insert: Statement<StoredEventRow>;
+  readonly #scopes: EventScopes;
 
   constructor(db: Database) {
     this.#db = db;
+    this.#scopes = new EventScopes(db);
     this.#head = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
     this.#version = db.prepare(
       'SELECT max(version) AS version FROM events WHERE stream_type = ? AND stream_id = ?',
     );
-    this.#insert = db.prepare(
-      `INSERT INTO events (seq, event_id, stream_type, stream_id, version, type, schema_version,
-         data, metadata, prev_hash, hash)
-       VALUES (@seq, @event_id, @stream_type, @stream_id, @version, @type, @schema_version,
-         @data, @metadata, @prev_hash, @hash)`,
-    );
+    this.#insert = db.prepare(INSERT_EVENT_SQL);
   }
 
   /** The version of a stream: the number of events in it, 0 when it has none. */
@@ -105,7 +106,7 @@ export class EventLog {
         prev_hash: hash,
       };
       hash = hashEvent(row);
-      this.#insert.run({ ...row, hash });
+      this.#insert.run({ ...row, hash, ...this.#scopes.of(row.stream_type, streamId, data) });
       // Projections get the data as a replay reads it back: parsed from the canonical text, keys
       // sorted, so that the JSON they store is the same in a live run and in a replay.
       recorded.push(toRecorded({ ...row, hash }, JSON.parse(row.data), metadata));
@@ -123,7 +124,7 @@ export class EventLog {
     if (options.streamType) where.push('stream_type = @streamType');
     if (options.streamId) where.push('stream_id = @streamId');
     if (options.type) where.push('type = @type');
-    const sql = `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`;
+    const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`;
     return this.#db.prepare(sql).all({
       after: options.after ?? 0,
       limit: options.limit ?? -1,
@@ -133,6 +134,16 @@ export class EventLog {
     }) as EventRow[];
   }
 }
+
+/** The columns of an `EventRow`: the hashed ones and the hash, without the scope tags. */
+export const EVENT_ROW_COLUMNS = `seq, event_id, stream_type, stream_id, version, type,
+  schema_version, data, metadata, prev_hash, hash`;
+
+/** Inserts one stored row, scope tags included. */
+export const INSERT_EVENT_SQL = `INSERT INTO events (seq, event_id, stream_type, stream_id, version,
+    type, schema_version, data, metadata, prev_hash, hash, installation_id, account_id)
+  VALUES (@seq, @event_id, @stream_type, @stream_id, @version, @type, @schema_version, @data,
+    @metadata, @prev_hash, @hash, @installation_id, @account_id)`;
 
 /** The typed error of a stream that moved on since the client read it. */
 export function versionConflict(

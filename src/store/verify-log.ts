@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { EventRow } from './event-log.ts';
+import type { StoredEventRow } from './event-log.ts';
 import { GENESIS_HASH, hashEvent } from './event-hash.ts';
+import { EventScopes } from './event-scope.ts';
 
 export interface VerifyReport {
   ok: boolean;
@@ -18,8 +19,8 @@ const REQUIRED_TRIGGERS = ['events_no_update', 'events_no_delete'];
 
 /**
  * Walks the whole log: every row's hash must match its content, every prev_hash the row
- * before, and sequence numbers must run without gaps from 1. Also checks that the triggers
- * that make the table append-only are in place.
+ * before, sequence numbers must run without gaps from 1, and the scope tags must be the ones
+ * the data gives. Also checks that the triggers that make the table append-only are in place.
  */
 export function verifyLog(db: Database): VerifyReport {
   const triggers = db
@@ -29,6 +30,7 @@ export function verifyLog(db: Database): VerifyReport {
   const triggersPresent = REQUIRED_TRIGGERS.every((name) => triggers.includes(name));
 
   const page = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const scopes = new EventScopes(db);
   let previous = { seq: 0, hash: GENESIS_HASH };
   let count = 0;
   const fail = (seq: number, problem: string): VerifyReport => ({
@@ -42,7 +44,7 @@ export function verifyLog(db: Database): VerifyReport {
   });
 
   for (;;) {
-    const rows = page.all(previous.seq, BATCH) as EventRow[];
+    const rows = page.all(previous.seq, BATCH) as StoredEventRow[];
     if (rows.length === 0) break;
     for (const row of rows) {
       if (row.seq !== previous.seq + 1) {
@@ -56,6 +58,9 @@ export function verifyLog(db: Database): VerifyReport {
       }
       if (hashEvent(row) !== row.hash) {
         return fail(row.seq, 'the stored hash does not match the event content');
+      }
+      if (!scopeMatches(scopes, row)) {
+        return fail(row.seq, 'the scope tags (installation_id, account_id) do not match the data');
       }
       previous = { seq: row.seq, hash: row.hash };
       count++;
@@ -71,4 +76,10 @@ export function verifyLog(db: Database): VerifyReport {
   };
   if (!triggersPresent) report.problem = 'the append-only triggers on the events table are missing';
   return report;
+}
+
+function scopeMatches(scopes: EventScopes, row: StoredEventRow): boolean {
+  const scoped = row.stream_type === 'account' || row.stream_type === 'nats-user';
+  const expected = scopes.of(row.stream_type, row.stream_id, scoped ? JSON.parse(row.data) : {});
+  return expected.installation_id === row.installation_id && expected.account_id === row.account_id;
 }

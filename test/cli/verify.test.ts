@@ -70,6 +70,25 @@ describe('tower verify', () => {
     );
   });
 
+  it('fails at an event whose scope tag was moved to hide it from a team', async () => {
+    let seq = 0;
+    tamper(tower.dataDir, (db) => {
+      seq = db
+        .prepare(`SELECT min(seq) FROM events WHERE type = 'NatsUserCreated'`)
+        .pluck()
+        .get() as number;
+      db.prepare(`UPDATE events SET account_id = 'elsewhere' WHERE seq = ?`).run(seq);
+    });
+
+    const result = await verify(tower.dataDir);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `error [log_corrupt] The event log fails verification at seq ${seq}: ` +
+        'the scope tags (installation_id, account_id) do not match the data.',
+    );
+  });
+
   it('fails at a deleted event', async () => {
     tamper(tower.dataDir, (db) => db.prepare('DELETE FROM events WHERE seq = 6').run());
 
@@ -87,7 +106,7 @@ describe('tower verify', () => {
       db.prepare('DELETE FROM events WHERE seq IN (7, 8)').run();
       const insert = db.prepare(
         `INSERT INTO events VALUES (@seq, @event_id, @stream_type, @stream_id, @version, @type,
-           @schema_version, @data, @metadata, @prev_hash, @hash)`,
+           @schema_version, @data, @metadata, @prev_hash, @hash, @installation_id, @account_id)`,
       );
       insert.run({ ...rows[1], seq: 7 });
       insert.run({ ...rows[0], seq: 8 });

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { TowerError } from '../../errors/index.ts';
-import { rowToEvent, type EventRow } from '../../store/event-log.ts';
+import type { StreamType } from '../../events/index.ts';
+import { EVENT_ROW_COLUMNS, rowToEvent, type EventRow } from '../../store/event-log.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from './page.ts';
 import {
   accountVisibleSql,
@@ -42,23 +43,36 @@ export interface EventPageRequest extends Pick<PageRequest, 'limit' | 'cursor'> 
   after?: number | undefined;
 }
 
-const FILTER_COLUMNS: Record<keyof EventFilter, string> = {
-  type: 'x.type',
-  actorId: 'x.actor_id',
-  entityId: 'x.stream_id',
-  installationId: 'x.installation_id',
-  accountId: 'x.account_id',
+/** Every stream type, so that a filter by entity id can seek the log's stream index. */
+const STREAM_TYPES = [
+  'tower-user',
+  'team',
+  'installation',
+  'limit-profile',
+  'account',
+  'nats-user',
+  'api-token',
+] as const satisfies readonly StreamType[];
+
+const FILTERS: Record<keyof EventFilter, string> = {
+  type: 'e.type = @type',
+  actorId: `json_extract(e.metadata, '$.actorId') = @actorId`,
+  entityId: `e.stream_type IN (${STREAM_TYPES.map((t) => `'${t}'`).join(', ')})
+    AND e.stream_id = @entityId`,
+  installationId: 'e.installation_id = @installationId',
+  accountId: 'e.account_id = @accountId',
 };
 
 /**
  * A user sees the events of installations and accounts (with their NATS users) they may see
- * now; events of Tower users, teams, profiles and tokens are for admins.
+ * now; events of Tower users, teams, profiles and tokens are for admins. The log's scope tags
+ * (`installation_id`, `account_id`) say what each event concerns.
  */
 const VISIBLE = `(@admin = 1 OR (
   EXISTS (SELECT 1 FROM installations i
-    WHERE i.id = x.installation_id AND ${installationVisibleSql('i.id')})
-  AND (x.account_id IS NULL OR EXISTS (SELECT 1 FROM accounts a
-    WHERE a.id = x.account_id AND ${accountVisibleSql('a.id', 'a.installation_id')}))))`;
+    WHERE i.id = e.installation_id AND ${installationVisibleSql('i.id')})
+  AND (e.account_id IS NULL OR EXISTS (SELECT 1 FROM accounts a
+    WHERE a.id = e.account_id AND ${accountVisibleSql('a.id', 'a.installation_id')}))))`;
 
 type Direction = 'forward' | 'backward';
 
@@ -97,7 +111,7 @@ function toView(row: EventRow): EventView {
 
 export type EventQueries = ReturnType<typeof eventQueries>;
 
-/** The audit list: events filtered through the event index, paged by sequence number. */
+/** The audit list: events filtered by the log's indexes, paged by sequence number. */
 export function eventQueries(db: Database) {
   const statements = new Map<string, Statement>();
   const prepared = (sql: string) => {
@@ -114,14 +128,14 @@ export function eventQueries(db: Database) {
     ): Page<EventView> {
       const { direction, seq } = position(request);
       const size = pageSize(request);
-      const given = (Object.keys(FILTER_COLUMNS) as (keyof EventFilter)[]).filter(
+      const given = (Object.keys(FILTERS) as (keyof EventFilter)[]).filter(
         (key) => filter[key] !== undefined,
       );
-      const sql = `SELECT e.* FROM event_index x JOIN events e ON e.seq = x.seq
-        WHERE ${direction === 'forward' ? 'x.seq > @seq' : 'x.seq < @seq'}
-          ${given.map((key) => `AND ${FILTER_COLUMNS[key]} = @${key}`).join(' ')}
+      const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events e
+        WHERE ${direction === 'forward' ? 'e.seq > @seq' : 'e.seq < @seq'}
+          ${given.map((key) => `AND ${FILTERS[key]}`).join(' ')}
           AND ${VISIBLE}
-        ORDER BY x.seq ${direction === 'forward' ? 'ASC' : 'DESC'} LIMIT @limit`;
+        ORDER BY e.seq ${direction === 'forward' ? 'ASC' : 'DESC'} LIMIT @limit`;
       const params = { seq, limit: size + 1, ...viewerParams(viewer) };
       for (const key of given) Object.assign(params, { [key]: filter[key] });
 
