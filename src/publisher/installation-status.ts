@@ -45,20 +45,23 @@ export interface InstallationStatus {
 
 /**
  * Which accounts a status read lists: all of them (an API client asked), those not yet
- * published (at most `limit`, for a page), or one account.
+ * published (at most `limit`, for a page), or one account. `counts: false` leaves the counts
+ * by state at zero, for readers that may not show them (they tell of every account).
  */
-export type StatusScope =
+export type StatusScope = (
   | { accounts: 'all' }
   | { accounts: 'waiting'; limit: number }
-  | { accounts: 'one'; accountId: string };
+  | { accounts: 'one'; accountId: string }
+) & { counts?: boolean };
 
+/** The installation's status row; every column null while Tower has none for it. */
 interface StatusRow {
-  reachable: number;
+  reachable: number | null;
   connected_url: string | null;
   last_error: string | null;
-  servers: string;
+  servers: string | null;
   checked_at: string | null;
-  drift: string;
+  drift: string | null;
   reconciled_at: string | null;
 }
 
@@ -140,63 +143,123 @@ export function readInstallationStatus(
   installationId: string,
   scope: StatusScope = { accounts: 'all' },
 ): InstallationStatus {
-  createPublisherTables(db);
-  const exists = db.prepare('SELECT 1 FROM installations WHERE id = ?').get(installationId);
-  if (!exists) {
+  const sql = readersOf(db);
+  const row = sql.status.get(installationId) as StatusRow | undefined;
+  if (!row) {
     throw new TowerError('not_found', `No installation with id "${installationId}".`, {
       field: 'installationId',
     });
   }
-  const row = db
-    .prepare('SELECT * FROM installation_status WHERE installation_id = ?')
-    .get(installationId) as StatusRow | undefined;
   return {
     installationId,
-    reachable: row?.reachable === 1,
-    connectedUrl: row?.connected_url ?? null,
-    lastError: row?.last_error ?? null,
-    checkedAt: row?.checked_at ?? null,
-    servers: JSON.parse(row?.servers ?? '[]') as ServerInfo[],
-    drift: JSON.parse(row?.drift ?? '[]') as string[],
-    reconciledAt: row?.reconciled_at ?? null,
-    accounts: accountPublications(db, installationId, scope),
-    counts: outboxOf(db).counts(installationId),
+    reachable: row.reachable === 1,
+    connectedUrl: row.connected_url,
+    lastError: row.last_error,
+    checkedAt: row.checked_at,
+    servers: JSON.parse(row.servers ?? '[]') as ServerInfo[],
+    drift: JSON.parse(row.drift ?? '[]') as string[],
+    reconciledAt: row.reconciled_at,
+    accounts: accountPublications(sql, installationId, scope),
+    counts:
+      scope.counts === false
+        ? { published: 0, pending: 0, failed: 0 }
+        : sql.outbox.counts(installationId),
   };
 }
 
-const outboxes = new WeakMap<Database, OutboxStore>();
+/**
+ * The statements a status read runs, prepared once per database: pages read a status on
+ * every request. They read no JWTs (the largest columns) and name each account in the same
+ * statement.
+ */
+interface StatusReaders {
+  status: Statement;
+  all: Statement;
+  waiting: Statement;
+  one: Statement;
+  outbox: OutboxStore;
+}
 
-function outboxOf(db: Database): OutboxStore {
-  let store = outboxes.get(db);
-  if (!store) outboxes.set(db, (store = new OutboxStore(db)));
-  return store;
+/** An outbox row as a status shows it, with the account's current name. */
+interface PublicationRow {
+  account_id: string;
+  account_name: string | null;
+  account_public_key: string;
+  action: OutboxAction;
+  seq: number;
+  state: OutboxState;
+  acked_servers: string;
+  published_at: string | null;
+  pending_since: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+}
+
+const PUBLICATIONS = `SELECT o.account_id, a.name AS account_name, o.account_public_key,
+    o.action, o.seq, o.state, o.acked_servers, o.published_at, o.pending_since, o.attempts,
+    o.last_error, o.next_attempt_at
+  FROM outbox o LEFT JOIN accounts a ON a.id = o.account_id`;
+
+const readers = new WeakMap<Database, StatusReaders>();
+
+function readersOf(db: Database): StatusReaders {
+  let found = readers.get(db);
+  if (!found) {
+    createPublisherTables(db);
+    found = {
+      // The installation's row and its status row at once: no row means no installation.
+      status: db.prepare(
+        `SELECT s.reachable, s.connected_url, s.last_error, s.servers, s.checked_at, s.drift,
+           s.reconciled_at
+         FROM installations i LEFT JOIN installation_status s ON s.installation_id = i.id
+         WHERE i.id = ?`,
+      ),
+      all: db.prepare(`${PUBLICATIONS} WHERE o.installation_id = ? ORDER BY o.seq`),
+      waiting: db.prepare(
+        `${PUBLICATIONS} WHERE o.installation_id = ? AND o.state IN ('pending', 'failed')
+         ORDER BY o.seq LIMIT ?`,
+      ),
+      one: db.prepare(`${PUBLICATIONS} WHERE o.installation_id = ? AND o.account_id = ?`),
+      outbox: new OutboxStore(db),
+    };
+    readers.set(db, found);
+  }
+  return found;
 }
 
 function accountPublications(
-  db: Database,
+  sql: StatusReaders,
   installationId: string,
   scope: StatusScope,
 ): AccountPublication[] {
-  const outbox = outboxOf(db);
-  const entries =
+  const rows =
     scope.accounts === 'all'
-      ? outbox.entries(installationId)
+      ? sql.all.all(installationId)
       : scope.accounts === 'waiting'
-        ? outbox.waiting(installationId, scope.limit)
-        : [outbox.forAccount(installationId, scope.accountId)].filter((e) => e !== undefined);
-  const name = db.prepare('SELECT name FROM accounts WHERE id = ?').pluck();
-  return entries.map((entry) => ({
-    accountId: entry.accountId,
-    accountName: (name.get(entry.accountId) as string | undefined) ?? null,
-    publicKey: entry.accountPublicKey,
-    action: entry.action,
-    seq: entry.seq,
-    state: entry.state,
-    servers: entry.ackedServers,
-    publishedAt: entry.publishedAt,
-    pendingSince: entry.state === 'pending' ? entry.pendingSince : null,
-    attempts: entry.attempts,
-    lastError: entry.lastError,
-    nextAttemptAt: entry.nextAttemptAt,
+        ? scope.limit > 0
+          ? sql.waiting.all(installationId, scope.limit)
+          : []
+        : [sql.one.get(installationId, scope.accountId)].filter((row) => row !== undefined);
+  return (rows as PublicationRow[]).map((row) => ({
+    accountId: row.account_id,
+    accountName: row.account_name,
+    publicKey: row.account_public_key,
+    action: row.action,
+    seq: row.seq,
+    state: row.state,
+    servers: parseList(row.acked_servers),
+    publishedAt: row.published_at,
+    pendingSince: row.state === 'pending' ? row.pending_since : null,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
   }));
+}
+
+function parseList(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : [];
 }

@@ -18,11 +18,12 @@ const unauthenticated = (message: string) => new TowerError('unauthenticated', m
  */
 export function registerAuthentication(app: FastifyInstance, web: WebContext): void {
   app.decorateRequest('auth', null);
+  const digests = new TokenDigests(web);
 
   app.addHook('onRequest', async (request) => {
     request.auth =
       isApiRequest(request) && request.headers.authorization !== undefined
-        ? tokenAuth(request.headers.authorization, web)
+        ? tokenAuth(request.headers.authorization, web, digests)
         : sessionAuth(request, web);
 
     const required = (request.routeOptions.config.auth ?? 'required') === 'required';
@@ -37,7 +38,36 @@ function activeUser(web: WebContext, userId: string): TowerUserState | undefined
   return user && !user.disabled ? user : undefined;
 }
 
-function tokenAuth(header: string, web: WebContext): RequestAuth {
+/** How many token digests stay in memory; past it the memory starts over. */
+const MAX_DIGESTS = 10_000;
+
+/**
+ * Token digests by token id, opened from the keystore once: decrypting one on every request
+ * cost as much as the rest of the token check. A token's digest never changes, and revocation
+ * and expiry are still read from its row on every request: a remembered digest keeps no token
+ * alive.
+ */
+class TokenDigests {
+  readonly #web: WebContext;
+  readonly #digests = new Map<string, string>();
+
+  constructor(web: WebContext) {
+    this.#web = web;
+  }
+
+  get(tokenId: string): string | undefined {
+    let digest = this.#digests.get(tokenId);
+    if (digest === undefined) {
+      digest = this.#web.tower.keystore.get(secretEntry.token(tokenId));
+      if (digest === undefined) return undefined;
+      if (this.#digests.size >= MAX_DIGESTS) this.#digests.clear();
+      this.#digests.set(tokenId, digest);
+    }
+    return digest;
+  }
+}
+
+function tokenAuth(header: string, web: WebContext, digests: TokenDigests): RequestAuth {
   const [scheme, value] = header.split(' ', 2);
   const parsed = scheme?.toLowerCase() === 'bearer' && value ? parseApiToken(value.trim()) : null;
   const token = parsed && web.tower.reader.apiToken(parsed.tokenId);
@@ -45,7 +75,7 @@ function tokenAuth(header: string, web: WebContext): RequestAuth {
   if (!parsed || !token || token.revoked || expired) {
     throw unauthenticated('The API token is not valid: unknown, revoked or expired.');
   }
-  const digest = web.tower.keystore.get(secretEntry.token(token.id));
+  const digest = digests.get(token.id);
   const user = activeUser(web, token.userId);
   if (!secretMatches(parsed.secret, digest) || !user) {
     throw unauthenticated('The API token is not valid: unknown, revoked or expired.');

@@ -70,7 +70,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   registerErrorHandling(app, options.renderErrorPage ?? plainErrorPage);
   registerRequestLogging(app);
-  await registerSecurityHeaders(app, web.https);
+  registerSecurityHeaders(app, web.https);
   await registerBodyParsing(app);
   await app.register(cookie);
   registerAuthentication(app, web);

@@ -1,5 +1,6 @@
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /**
  * Security headers through helmet. The content security policy allows only Tower's own origin
@@ -7,8 +8,16 @@ import type { FastifyInstance } from 'fastify';
  * (HTMX must run with `htmx.config.includeIndicatorStyles = false`, as it would otherwise add an
  * inline style.) HSTS and upgrade-insecure-requests only when Tower is served over https.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, https: boolean): Promise<void> {
-  await app.register(helmet, {
+export function registerSecurityHeaders(app: FastifyInstance, https: boolean): void {
+  const headers = helmetHeaders(helmetOptions(https));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+}
+
+function helmetOptions(https: boolean): HelmetOptions {
+  return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -31,5 +40,25 @@ export async function registerSecurityHeaders(app: FastifyInstance, https: boole
     referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: https ? { maxAge: 31_536_000 } : false,
     crossOriginEmbedderPolicy: false,
+  };
+}
+
+/**
+ * The headers helmet sets, taken once from a stand-in response: they depend on the options
+ * alone (no nonces), and building helmet's middleware per request, as its Fastify plugin does,
+ * parsed the policy again on every request.
+ */
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: string) {
+      headers[name.toLowerCase()] = value;
+    },
+    // helmet removes X-Powered-By, which Node and Fastify never send.
+    removeHeader() {},
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error) => {
+    if (error) throw error;
   });
+  return headers;
 }

@@ -82,6 +82,38 @@ describe('API reads', () => {
     expect(percent).toEqual(['100%']);
   });
 
+  it('lists NATS users exactly as each reads alone, escapes, nulls and booleans included', async () => {
+    const created = await web.tower.bus.execute(
+      'CreateNatsUser',
+      {
+        accountId: world.account,
+        name: 'zz-odd',
+        description: 'quote " backslash \\ ünïcode ✓ 𝄞 </script> \u2028',
+        permissions: {
+          pub: { allow: ['orders.>', 'a.*.b'], deny: ['orders.secret'] },
+          sub: { allow: ['_INBOX.>'], deny: [] },
+          responses: { max: 5, ttlSeconds: 60 },
+        },
+        limits: { subscriptions: 10, data: 1_099_511_627_776, payload: -1 },
+        bearer: true,
+        expiresAt: '2099-01-02T03:04:05.000Z',
+      },
+      world.owner,
+    );
+    const url = `/api/v1/accounts/${world.account}/nats-users?limit=100`;
+
+    const response = await get('owner', url);
+    const listed = (response.json() as { items: { id: string }[] }).items;
+    const alone = await Promise.all(
+      listed.map(async (item) => (await get('owner', `/api/v1/nats-users/${item.id}`)).json()),
+    );
+
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(listed.map((item) => item.id)).toContain(created.id);
+    expect(listed).toEqual(alone);
+    expect(JSON.stringify(listed)).toBe(JSON.stringify(alone));
+  });
+
   it('lists to each user only the installations their teams may see', async () => {
     const open = await web.tower.bus.execute(
       'CreateInstallation',

@@ -100,6 +100,7 @@ export function accountQueries(db: Database, installations: InstallationQueries)
        AND ${VISIBLE}
      ORDER BY a.name, a.id LIMIT @limit`,
   );
+  const visible = db.prepare(`SELECT 1 FROM accounts a WHERE a.id = @id AND ${VISIBLE}`);
   const visibleIds = db
     .prepare(`SELECT a.id FROM accounts a WHERE a.installation_id = @installationId AND ${VISIBLE}`)
     .pluck();
@@ -110,6 +111,11 @@ export function accountQueries(db: Database, installations: InstallationQueries)
       const row = one.get({ id, ...viewerParams(viewer) }) as Row | undefined;
       if (!row) throw notFound('account', id);
       return toView(row);
+    },
+
+    /** Throws not_found, as `get` does, unless the viewer may see the account; reads no more. */
+    requireVisible(viewer: QueryViewer, id: string): void {
+      if (!visible.get({ id, ...viewerParams(viewer) })) throw notFound('account', id);
     },
 
     /** The accounts of an installation; not_found when the installation is hidden. */

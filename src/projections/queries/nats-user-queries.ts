@@ -3,7 +3,7 @@ import type { NatsUserLimits } from '../../domain/limits.ts';
 import type { Permissions } from '../../domain/subjects.ts';
 import type { AccountQueries } from './account-queries.ts';
 import { notFound } from './not-found.ts';
-import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
+import { pageJson, pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { accountVisibleSql, viewerParams, type QueryViewer } from './viewer.ts';
 
 /** A NATS user as the API and the pages show it; its seed appears only in the creds file. */
@@ -44,6 +44,38 @@ const SELECT = `SELECT u.id, u.account_id, a.installation_id, u.name, u.descript
     u.version
   FROM nats_users u JOIN accounts a ON a.id = u.account_id`;
 
+/** A NATS user as a list of names shows it. */
+export interface NatsUserSummary {
+  id: string;
+  name: string;
+}
+
+interface JsonRow {
+  name: string;
+  id: string;
+  json: string;
+}
+
+/**
+ * A NATS user as JSON, built by SQLite in the key order of `toView`: an API page of them is
+ * sent as it comes, where rows turned into objects and back cost more than the query.
+ */
+const JSON_SELECT = `SELECT u.name, u.id, json_object('id', u.id, 'accountId', u.account_id,
+    'installationId', a.installation_id, 'name', u.name, 'description', u.description,
+    'permissions', json(u.permissions), 'limits', json(u.limits),
+    'bearer', json(CASE u.bearer WHEN 1 THEN 'true' ELSE 'false' END),
+    'expiresAt', u.expires_at, 'publicKey', u.public_key, 'createdAt', u.created_at,
+    'updatedAt', u.updated_at, 'version', u.version) AS json
+  FROM nats_users u JOIN accounts a ON a.id = u.account_id`;
+
+const PAGE_WHERE = `WHERE u.account_id = @accountId
+    AND (u.name, u.id) > (@afterKey, @afterId)
+    AND (@search IS NULL OR u.name LIKE @search ESCAPE '\\')
+  ORDER BY u.name, u.id LIMIT @limit`;
+
+/** The keyset position of a row: lists go by name, then id. */
+const keyOf = (row: { name: string; id: string }): [string, string] => [row.name, row.id];
+
 function toView(row: Row): NatsUserView {
   return {
     id: row.id,
@@ -69,13 +101,10 @@ export function natsUserQueries(db: Database, accounts: AccountQueries) {
   const one = db.prepare(
     `${SELECT} WHERE u.id = @id AND ${accountVisibleSql('a.id', 'a.installation_id')}`,
   );
-  const page = db.prepare(
-    `${SELECT}
-     WHERE u.account_id = @accountId
-       AND (u.name, u.id) > (@afterKey, @afterId)
-       AND (@search IS NULL OR u.name LIKE @search ESCAPE '\\')
-     ORDER BY u.name, u.id LIMIT @limit`,
-  );
+  const page = db.prepare(`${SELECT} ${PAGE_WHERE}`);
+  const jsonPage = db.prepare(`${JSON_SELECT} ${PAGE_WHERE}`);
+  // Two short columns rather than whole rows with their JSON: a page of names needs no more.
+  const summaryPage = db.prepare(`SELECT u.id, u.name FROM nats_users u ${PAGE_WHERE}`);
 
   return {
     /** The NATS user, or not_found when it is missing or its account is hidden. */
@@ -87,9 +116,27 @@ export function natsUserQueries(db: Database, accounts: AccountQueries) {
 
     /** The NATS users of an account; not_found when the account is hidden. */
     list(viewer: QueryViewer, accountId: string, request: PageRequest = {}): Page<NatsUserView> {
-      accounts.get(viewer, accountId);
+      accounts.requireVisible(viewer, accountId);
       const rows = page.all({ accountId, ...pageParams(request) }) as Row[];
-      return toPage(rows, request, (row) => [row.name, row.id], toView);
+      return toPage(rows, request, keyOf, toView);
+    },
+
+    /** The same page as `list`, with the id and name of each NATS user only. */
+    summaries(
+      viewer: QueryViewer,
+      accountId: string,
+      request: PageRequest = {},
+    ): Page<NatsUserSummary> {
+      accounts.requireVisible(viewer, accountId);
+      const rows = summaryPage.all({ accountId, ...pageParams(request) }) as NatsUserSummary[];
+      return toPage(rows, request, keyOf, (row) => row);
+    },
+
+    /** The same page as `list`, as the JSON text of `JSON.stringify(list(...))`. */
+    listJson(viewer: QueryViewer, accountId: string, request: PageRequest = {}): string {
+      accounts.requireVisible(viewer, accountId);
+      const rows = jsonPage.all({ accountId, ...pageParams(request) }) as JsonRow[];
+      return pageJson(toPage(rows, request, keyOf, (row) => row.json));
     },
   };
 }

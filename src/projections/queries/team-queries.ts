@@ -12,6 +12,12 @@ export interface TeamView {
   version: number;
 }
 
+/** A team as forms and lists name it. */
+export interface TeamName {
+  id: string;
+  name: string;
+}
+
 interface Row {
   id: string;
   name: string;
@@ -50,6 +56,14 @@ export function teamQueries(db: Database) {
      ORDER BY t.name, t.id LIMIT @limit`,
   );
 
+  // Names only, no member lists: the pages that name teams read them on every request. A user's
+  // teams come through team_members_by_user rather than a scan of every team.
+  const allNames = db.prepare('SELECT t.id, t.name FROM teams t ORDER BY t.name, t.id LIMIT ?');
+  const memberNames = db.prepare(
+    `SELECT t.id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id
+     WHERE m.user_id = ? ORDER BY t.name, t.id LIMIT ?`,
+  );
+
   return {
     get(viewer: QueryViewer, id: string): TeamView {
       const row = one.get({ id, ...viewerParams(viewer) }) as Row | undefined;
@@ -60,6 +74,12 @@ export function teamQueries(db: Database) {
     list(viewer: QueryViewer, request: PageRequest = {}): Page<TeamView> {
       const rows = page.all({ ...pageParams(request), ...viewerParams(viewer) }) as Row[];
       return toPage(rows, request, (row) => [row.name, row.id], toView);
+    },
+
+    /** The id and name of each team the viewer may see, by name; at most `limit`. */
+    names(viewer: QueryViewer, limit: number): TeamName[] {
+      const rows = viewer.admin ? allNames.all(limit) : memberNames.all(viewer.userId, limit);
+      return rows as TeamName[];
     },
   };
 }

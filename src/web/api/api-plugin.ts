@@ -7,6 +7,7 @@ import { apiContext, API_PREFIX } from './api-context.ts';
 import type { AnyApiRoute } from './api-route.ts';
 import { eventRoutes } from './event-routes.ts';
 import { installationRoutes } from './installation-routes.ts';
+import { JsonText } from './json-text.ts';
 import { limitProfileRoutes } from './limit-profile-routes.ts';
 import { meRoutes } from './me-routes.ts';
 import { natsUserRoutes } from './nats-user-routes.ts';
@@ -57,6 +58,9 @@ export function registerApi(app: FastifyInstance, web: WebContext): void {
         reply.header('cache-control', 'no-store');
         if (result === undefined) return reply.code(204).send();
         if (reply.statusCode === 200 && route.status) reply.code(route.status);
+        if (result instanceof JsonText) {
+          return reply.type('application/json; charset=utf-8').send(result.text);
+        }
         const version = (result as { version?: unknown }).version;
         if (typeof version === 'number') reply.header('etag', `"${version}"`);
         return result;

@@ -1,6 +1,7 @@
 import { CreateNatsUser, UpdateNatsUser } from '../../commands/nats-user-commands.ts';
 import { TowerError } from '../../errors/index.ts';
 import { apiRoute, type ApiContext } from './api-route.ts';
+import { JsonText } from './json-text.ts';
 import { pageQuery, pageRequest } from './page-query.ts';
 
 const tag = 'NATS users';
@@ -21,7 +22,9 @@ export const natsUserRoutes = [
     summary: 'List the NATS users of an account you may see, by name',
     query: pageQuery,
     handle: (ctx) =>
-      ctx.web.queries.natsUsers.list(ctx.viewer, ctx.params.id!, pageRequest(ctx.query)),
+      new JsonText(
+        ctx.web.queries.natsUsers.listJson(ctx.viewer, ctx.params.id!, pageRequest(ctx.query)),
+      ),
   }),
   apiRoute({
     method: 'POST',

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../../commands/rules.ts';
+import { isTowerError } from '../../errors/index.ts';
 import type { AccountView, LimitProfileView } from '../../projections/queries/index.ts';
 import { viewerOf, type RequestAuth } from '../request-auth.ts';
 import {
@@ -47,6 +48,21 @@ function allProfiles(app: FastifyInstance, request: FastifyRequest): LimitProfil
     cursor = page.nextCursor ?? undefined;
   } while (cursor && profiles.length < 1_000);
   return profiles;
+}
+
+/** The account's limit profile, or null when it follows none (or the profile is gone). */
+function profileOf(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  id: string | null,
+): LimitProfileView | null {
+  if (!id) return null;
+  try {
+    return app.web.queries.limitProfiles.get(viewerOf(authOf(request)), id);
+  } catch (error) {
+    if (isTowerError(error) && error.code === 'not_found') return null;
+    throw error;
+  }
 }
 
 /** What a create or limits form shows: the typed text of each field and the profile choice. */
@@ -100,8 +116,9 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       ? await accountUsage(app, installation.id, account.publicKey, serverCount)
       : null;
     const teams = visibleTeams(app, viewer(request));
-    const profiles = allProfiles(app, request);
-    const natsUsers = app.web.queries.natsUsers.list(viewer(request), id, { limit: 10 });
+    // Only the admins' limits form offers every profile; the page itself names one.
+    const profiles = admin ? allProfiles(app, request) : [];
+    const natsUsers = app.web.queries.natsUsers.summaries(viewer(request), id, { limit: 10 });
     return renderPage(request, reply, 'accounts/show', {
       title: account.name,
       section: 'installations',
@@ -110,14 +127,14 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       isAdmin: admin,
       teams,
       teamNames: teamNames(teams, account.teams),
-      profile: profiles.find((profile) => profile.id === account.limitProfileId) ?? null,
+      profile: profileOf(app, request, account.limitProfileId),
       profiles,
       fields: LIMIT_FIELDS,
       publication: status.accounts.find((entry) => entry.accountId === id) ?? null,
       reachable: status.reachable,
       usage,
       natsUsers,
-      forms: formsOf(account, failed),
+      forms: admin ? formsOf(account, failed) : null,
       fmt,
     });
   }

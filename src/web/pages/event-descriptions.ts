@@ -17,19 +17,35 @@ export interface EventNames {
 }
 
 export function eventNames(reader: DomainReader, admin: boolean): EventNames {
-  const named = (name: string | undefined, id: string) => (name ? `"${name}"` : id);
-  const team = (id: string) => named(reader.team(id)?.name, id);
+  const team = remembered((id) => reader.team(id)?.name);
   return {
-    user: (id) => named(reader.towerUser(id)?.displayName, id),
+    user: remembered((id) => reader.towerUser(id)?.displayName),
     team,
     teams: (ids) => {
       if (ids.length === 0) return 'no teams (everyone)';
       return admin ? ids.map(team).join(', ') : `${ids.length} team(s)`;
     },
-    installation: (id) => named(reader.installation(id)?.name, id),
-    account: (id) => named(reader.account(id)?.name, id),
-    natsUser: (id) => named(reader.natsUser(id)?.name, id),
-    profile: (id) => named(reader.limitProfile(id)?.name, id),
+    installation: remembered((id) => reader.installation(id)?.name),
+    account: remembered((id) => reader.account(id)?.name),
+    natsUser: remembered((id) => reader.natsUser(id)?.name),
+    profile: remembered((id) => reader.limitProfile(id)?.name),
+  };
+}
+
+/**
+ * A name lookup that reads each id once: a page of events names the same few users and
+ * accounts over and over. The names live as long as the `EventNames` (one page).
+ */
+function remembered(read: (id: string) => string | undefined): (id: string) => string {
+  const names = new Map<string, string>();
+  return (id) => {
+    let name = names.get(id);
+    if (name === undefined) {
+      const found = read(id);
+      name = found ? `"${found}"` : id;
+      names.set(id, name);
+    }
+    return name;
   };
 }
 

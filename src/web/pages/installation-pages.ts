@@ -37,7 +37,6 @@ interface FormState {
 const authOf = (request: FastifyRequest): RequestAuth => request.auth!;
 const isAdmin = (request: FastifyRequest) => authOf(request).actor.role === 'admin';
 
-/** The status a viewer may see: admins all of it, users their accounts and no drift. */
 /** Accounts a page lists in an installation's status: those not yet published, bounded. */
 export const WAITING_ON_PAGE: StatusScope = { accounts: 'waiting', limit: 100 };
 
@@ -52,10 +51,12 @@ export function visibleStatus(
   installationId: string,
   scope: StatusScope = WAITING_ON_PAGE,
 ): InstallationStatus {
+  const admin = isAdmin(request);
+  const read: StatusScope = admin ? scope : { ...scope, counts: false };
   const status =
-    app.web.publisher?.status(installationId, scope) ??
-    readInstallationStatus(app.web.tower.db, installationId, scope);
-  if (isAdmin(request)) return status;
+    app.web.publisher?.status(installationId, read) ??
+    readInstallationStatus(app.web.tower.db, installationId, read);
+  if (admin) return status;
   // A page asks for one account only after showing it, so it is visible; a bounded list of
   // waiting accounts is checked one by one rather than by listing every visible account.
   const viewer = viewerOf(authOf(request));
@@ -77,7 +78,7 @@ export function visibleStatus(
     scope.accounts === 'one'
       ? status.accounts
       : status.accounts.filter((a) => (visible ? visible.has(a.accountId) : canSee(a.accountId)));
-  return { ...status, accounts, drift: [], counts: { published: 0, pending: 0, failed: 0 } };
+  return { ...status, accounts, drift: [] };
 }
 
 function createValues(body: Body) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PageRequest, TeamView } from '../../projections/queries/index.ts';
+import type { PageRequest, TeamName } from '../../projections/queries/index.ts';
 import type { QueryViewer } from '../../projections/queries/index.ts';
 import { fieldErrors } from './render.ts';
 
@@ -75,19 +75,12 @@ export function afterChange(request: FastifyRequest, reply: FastifyReply, path: 
 }
 
 /** Every team the viewer may see (admins: all), by name; at most 1,000. */
-export function visibleTeams(app: FastifyInstance, viewer: QueryViewer): TeamView[] {
-  const teams: TeamView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = app.web.queries.teams.list(viewer, { limit: 100, cursor });
-    teams.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && teams.length < 1_000);
-  return teams;
+export function visibleTeams(app: FastifyInstance, viewer: QueryViewer): TeamName[] {
+  return app.web.queries.teams.names(viewer, 1_000);
 }
 
 /** The names of team ids; a team the viewer may not see is shown as such, not by its id. */
-export function teamNames(teams: readonly TeamView[], ids: readonly string[]): string[] {
+export function teamNames(teams: readonly TeamName[], ids: readonly string[]): string[] {
   const names = new Map(teams.map((team) => [team.id, team.name]));
   return ids.map((id) => names.get(id) ?? 'another team');
 }
