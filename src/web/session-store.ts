@@ -28,14 +28,22 @@ export function csrfTokenOf(sessionId: string): string {
   return createHmac('sha256', sessionId).update('tower csrf').digest('base64url');
 }
 
+/** Sessions remembered in memory at most; past it the memory starts over from the table. */
+const MAX_REMEMBERED = 10_000;
+
 /**
  * Server-side sessions in SQLite. A session id is 256 random bits, handed out once in the
  * cookie; the table keeps its SHA-256. A session ends when idle too long, when too old, or
  * when its user logs out, changes password or is disabled.
+ *
+ * Every request looks its session up, so live sessions are also remembered in memory by
+ * cookie value: only this store writes the table, and every way a session ends goes through
+ * it and forgets the session here as well, so the memory never keeps a session alive.
  */
 export class SessionStore {
   readonly #timeouts: SessionTimeouts;
   readonly #sql: ReturnType<typeof statements>;
+  readonly #remembered = new Map<string, { row: Row; session: SessionInfo }>();
 
   constructor(db: Database, timeouts: SessionTimeouts) {
     db.exec(SESSION_SQL);
@@ -60,27 +68,45 @@ export class SessionStore {
 
   /** The live session of a cookie value, or null; an expired session is removed on sight. */
   find(id: string, now: number): SessionInfo | null {
-    const idHash = sha256(id);
-    const row = this.#sql.get.get(idHash) as Row | undefined;
-    if (!row) return null;
+    const known = this.#remembered.get(id) ?? this.#load(id);
+    if (!known) return null;
+    const { row } = known;
     if (now >= row.expires_at || now - row.last_seen_at >= this.#timeouts.idleMs) {
-      this.#sql.remove.run(idHash);
+      this.end(row.id_hash);
       return null;
     }
     if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) {
-      this.#sql.touch.run(now, idHash);
+      this.#sql.touch.run(now, row.id_hash);
       row.last_seen_at = now;
+      known.session = toSession(row, id);
     }
-    return toSession(row, id);
+    return known.session;
   }
 
   end(idHash: string): void {
     this.#sql.remove.run(idHash);
+    this.#forget((row) => row.id_hash === idHash);
   }
 
   /** Ends every session of a user but the one named (after a password change, say). */
   endAllOf(userId: string, exceptIdHash = ''): void {
     this.#sql.removeUser.run(userId, exceptIdHash);
+    this.#forget((row) => row.user_id === userId && row.id_hash !== exceptIdHash);
+  }
+
+  #load(id: string): { row: Row; session: SessionInfo } | undefined {
+    const row = this.#sql.get.get(sha256(id)) as Row | undefined;
+    if (!row) return undefined;
+    if (this.#remembered.size >= MAX_REMEMBERED) this.#remembered.clear();
+    const known = { row, session: toSession(row, id) };
+    this.#remembered.set(id, known);
+    return known;
+  }
+
+  #forget(matches: (row: Row) => boolean): void {
+    for (const [id, known] of this.#remembered) {
+      if (matches(known.row)) this.#remembered.delete(id);
+    }
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { TowerError } from '../../errors/index.ts';
-import type { StreamType } from '../../events/index.ts';
-import { EVENT_ROW_COLUMNS, rowToEvent, type EventRow } from '../../store/event-log.ts';
+import { upcast, type StreamType } from '../../events/index.ts';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from './page.ts';
 import {
   accountVisibleSql,
@@ -91,21 +90,44 @@ function position(request: EventPageRequest): { direction: Direction; seq: numbe
   return { direction: 'backward', seq: Number.MAX_SAFE_INTEGER };
 }
 
-function toView(row: EventRow): EventView {
-  const event = rowToEvent(row);
+/** The columns the view needs; the metadata fields come out of SQLite, not JSON.parse. */
+const VIEW_COLUMNS = `e.seq, e.event_id, e.type, e.stream_type, e.stream_id, e.version,
+  e.schema_version, e.data, e.hash,
+  json_extract(e.metadata, '$.actorId') AS actor_id,
+  json_extract(e.metadata, '$.occurredAt') AS occurred_at,
+  json_extract(e.metadata, '$.commandId') AS command_id,
+  json_extract(e.metadata, '$.correlationId') AS correlation_id`;
+
+interface ViewRow {
+  seq: number;
+  event_id: string;
+  type: string;
+  stream_type: string;
+  stream_id: string;
+  version: number;
+  schema_version: number;
+  data: string;
+  hash: string;
+  actor_id: string;
+  occurred_at: string;
+  command_id: string;
+  correlation_id: string;
+}
+
+function toView(row: ViewRow): EventView {
   return {
-    seq: event.seq,
-    eventId: event.eventId,
-    type: event.type,
-    streamType: event.streamType,
-    streamId: event.streamId,
-    version: event.version,
-    data: event.data,
-    actorId: event.metadata.actorId,
-    occurredAt: event.metadata.occurredAt,
-    commandId: event.metadata.commandId,
-    correlationId: event.metadata.correlationId,
-    hash: event.hash,
+    seq: row.seq,
+    eventId: row.event_id,
+    type: row.type,
+    streamType: row.stream_type,
+    streamId: row.stream_id,
+    version: row.version,
+    data: upcast(row.type, row.schema_version, JSON.parse(row.data)),
+    actorId: row.actor_id,
+    occurredAt: row.occurred_at,
+    commandId: row.command_id,
+    correlationId: row.correlation_id,
+    hash: row.hash,
   };
 }
 
@@ -131,7 +153,7 @@ export function eventQueries(db: Database) {
       const given = (Object.keys(FILTERS) as (keyof EventFilter)[]).filter(
         (key) => filter[key] !== undefined,
       );
-      const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events e
+      const sql = `SELECT ${VIEW_COLUMNS} FROM events e
         WHERE ${direction === 'forward' ? 'e.seq > @seq' : 'e.seq < @seq'}
           ${given.map((key) => `AND ${FILTERS[key]}`).join(' ')}
           AND ${VISIBLE}
@@ -139,7 +161,7 @@ export function eventQueries(db: Database) {
       const params = { seq, limit: size + 1, ...viewerParams(viewer) };
       for (const key of given) Object.assign(params, { [key]: filter[key] });
 
-      const rows = prepared(sql).all(params) as EventRow[];
+      const rows = prepared(sql).all(params) as ViewRow[];
       const kept = rows.slice(0, size);
       const last = kept.at(-1);
       const nextCursor =
