@@ -60,6 +60,14 @@ async function runAtScale(scale: number): Promise<Figure[]> {
         const result = await load(`${server.base}${path}`, headers);
         figures.push(pageFigure(`${name} (${label})`, result, hello));
       }
+      // What a signed-in request costs before any page work: the session check and a small
+      // JSON answer. No page can be faster than this floor.
+      const floor = await load(`${server.base}/api/v1/me`, auth.cookie);
+      figures.push({
+        ...pageFigure(`signed-in floor: /api/v1/me, session only (${label})`, floor, hello),
+        target: 'reported',
+        met: true,
+      });
       const rss = residentMegabytes(server.child.pid!);
       figures.push({
         bench: 'pages',
