@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import {
   commandRegistry,
@@ -16,7 +16,7 @@ import type { ProjectionRunner } from '../projections/projection-runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
 import { versionConflict, type EventLog } from '../store/event-log.ts';
 import type { Keystore } from '../store/keystore.ts';
-import { newId } from './ids.ts';
+import { newCommandId, newId } from './ids.ts';
 
 export interface CommandOptions {
   /** The client's id for this command; running it again returns the first outcome. */
@@ -96,7 +96,7 @@ export class CommandBus {
       throw new TowerError('invalid_input', `Unknown command "${type}".`, { field: 'type' });
     }
     const command = parseInput(definition.schema, input);
-    const commandId = options.commandId ?? randomUUID();
+    const commandId = options.commandId ?? newCommandId();
     const payloadHash = hashPayload(definition, command, actor);
 
     const earlier = this.#replayed(commandId, payloadHash);
@@ -132,13 +132,17 @@ export class CommandBus {
     const { db } = this.#deps;
     try {
       db.transaction(() => {
+        let lastSeq = 0;
         for (const item of batch) {
           try {
-            outcomes.push({ ok: true, result: db.transaction(item.run)() });
+            const result = db.transaction(item.run)();
+            if (!result.replayed && result.lastSeq !== null) lastSeq = result.lastSeq;
+            outcomes.push({ ok: true, result });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
         }
+        if (lastSeq > 0) this.#deps.runner.checkpoint(lastSeq);
       }).immediate();
     } catch (error) {
       // The commit itself failed: nothing of the batch is stored.
@@ -210,7 +214,7 @@ export class CommandBus {
       else keystore.put(secret.id, secret.value);
     }
     const events = log.append(decided, metadata, expected);
-    runner.apply(events);
+    runner.project(events);
 
     const stored: Stored = {
       id: events[0]?.streamId ?? definition.target?.(command).streamId ?? null,

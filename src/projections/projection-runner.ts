@@ -37,6 +37,8 @@ export class ProjectionRunner {
   readonly projections: readonly Projection[];
   readonly #byType = new Map<string, Handler[]>();
   readonly #checkpoint: Statement<[string, number]>;
+  readonly #checkpointAll: Statement<[Record<string, string | number>]>;
+  readonly #names: Record<string, string>;
   readonly #db: Database;
 
   constructor(db: Database, factories: readonly ProjectionFactory[] = coreProjections) {
@@ -53,19 +55,32 @@ export class ProjectionRunner {
       `INSERT INTO projection_checkpoints (name, seq) VALUES (?, ?)
        ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`,
     );
+    // Every projection moves to the same seq in one statement: the bus does it once per commit.
+    const rows = this.projections.map((_, i) => `(@name${i}, @seq)`).join(', ');
+    this.#checkpointAll = db.prepare(
+      `INSERT INTO projection_checkpoints (name, seq) VALUES ${rows}
+       ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`,
+    );
+    this.#names = Object.fromEntries(this.projections.map((p, i) => [`name${i}`, p.name]));
   }
 
+  /** Projects the events and moves every checkpoint to the last of them. */
   apply(events: readonly RecordedEvent[]): void {
-    for (const event of events) {
-      const handlers = this.#byType.get(event.type);
-      if (handlers) for (const handler of handlers) handler(event);
-    }
+    this.project(events);
     const last = events.at(-1);
     if (last) this.checkpoint(last.seq);
   }
 
+  /** Projects the events without moving the checkpoints; the caller calls `checkpoint`. */
+  project(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      const handlers = this.#byType.get(event.type);
+      if (handlers) for (const handler of handlers) handler(event);
+    }
+  }
+
   checkpoint(seq: number): void {
-    for (const projection of this.projections) this.#checkpoint.run(projection.name, seq);
+    this.#checkpointAll.run({ ...this.#names, seq });
   }
 
   /**
