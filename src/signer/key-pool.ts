@@ -29,9 +29,12 @@ parentPort.on('message', (count) => {
 /**
  * Key pairs made ahead of need on a worker thread, so that generating them (about 140 µs each)
  * runs on another core instead of inside a command's transaction. The worker starts with the
- * first request and sends keys in batches: handing one over costs the command thread well under
- * a microsecond, where a thread-pool job per key cost about twenty. When the pool is empty, the
- * caller generates a key in place.
+ * first request and sends keys in batches, asked for while a whole batch is still in hand:
+ * handing one over costs the command thread well under a microsecond, where a thread-pool job
+ * per key cost about twenty. When the pool is empty, the caller generates a key in place.
+ *
+ * The worker exports DER, not JWK: on Node 20 a JWK export can deadlock when garbage
+ * collection destroys the key's generation job during the export.
  */
 export class KeyPool {
   readonly #batch: number;
@@ -41,14 +44,14 @@ export class KeyPool {
   #requested = false;
   #closed = false;
 
-  constructor(batch = 128) {
+  constructor(batch = 256) {
     this.#batch = batch;
   }
 
   /** A pooled key pair, or undefined when none is ready. */
   take(): RawKeyPair | undefined {
     const left = this.#ready.length / PAIR_BYTES - this.#next;
-    if (left <= this.#batch / 2) this.#request();
+    if (left <= this.#batch) this.#request();
     if (left <= 0) return undefined;
 
     const at = this.#next++ * PAIR_BYTES;
