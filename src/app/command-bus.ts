@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import {
   commandRegistry,
   parseInput,
@@ -17,6 +17,8 @@ import { canonicalJson } from '../store/canonical-json.ts';
 import { versionConflict, type EventLog } from '../store/event-log.ts';
 import type { Keystore } from '../store/keystore.ts';
 import { newCommandId, newId } from './ids.ts';
+
+const { SqliteError } = BetterSqlite3;
 
 export interface CommandOptions {
   /** The client's id for this command; running it again returns the first outcome. */
@@ -50,6 +52,19 @@ export interface CommandBusDeps {
 }
 
 type Stored = Omit<CommandResult, 'replayed' | 'events' | 'commandId'>;
+type Outcome = { ok: true; result: CommandResult } | { ok: false; error: unknown };
+
+/** What identifies a command in the ledger: its id and the digest of what it asked. */
+interface LedgerKey {
+  commandId: string;
+  payloadHash: string;
+}
+
+interface Queued extends LedgerKey {
+  run: () => CommandResult;
+  resolve: (result: CommandResult) => void;
+  reject: (error: unknown) => void;
+}
 type CommittedListener = (events: readonly RecordedEvent[]) => void;
 
 /**
@@ -62,11 +77,9 @@ export class CommandBus {
   readonly #findCommand: Statement<[string], { payload_hash: string; result: string }>;
   readonly #recordCommand: Statement;
   readonly #listeners: CommittedListener[] = [];
-  readonly #pending: {
-    run: () => CommandResult;
-    resolve: (result: CommandResult) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
+  readonly #pending: Queued[] = [];
+  /** Command ids waiting in the queue or in the batch being committed, with their count. */
+  readonly #queued = new Map<string, number>();
 
   constructor(deps: CommandBusDeps) {
     this.#deps = deps;
@@ -110,8 +123,14 @@ export class CommandBus {
       prepared = await definition.prepare(command, actor, this.#deps.services);
     }
 
+    // The ledger is read again in the transaction only when the same id may have been
+    // recorded since the look above: it waits in the queue already, or the prepare step let
+    // other commands run. Otherwise the ledger's primary key is the last word (see #flush).
+    const recheck = definition.prepare !== undefined || this.#queued.has(commandId);
     const ids = { commandId, payloadHash, correlationId: options.correlationId ?? commandId };
-    return this.#enqueue(() => this.#decideAndAppend(definition, command, actor, prepared, ids));
+    return this.#enqueue(ids, () =>
+      this.#decideAndAppend(definition, command, actor, prepared, ids, recheck),
+    );
   }
 
   /**
@@ -119,16 +138,17 @@ export class CommandBus {
    * transaction and so one fsync. Each runs in its own savepoint, so a refused command rolls
    * back alone and its caller gets its error; the others commit together.
    */
-  #enqueue(run: () => CommandResult): Promise<CommandResult> {
+  #enqueue(ids: LedgerKey, run: () => CommandResult): Promise<CommandResult> {
+    this.#queued.set(ids.commandId, (this.#queued.get(ids.commandId) ?? 0) + 1);
     return new Promise((resolve, reject) => {
-      this.#pending.push({ run, resolve, reject });
+      this.#pending.push({ ...ids, run, resolve, reject });
       if (this.#pending.length === 1) setImmediate(() => this.#flush());
     });
   }
 
   #flush(): void {
     const batch = this.#pending.splice(0);
-    const outcomes: ({ ok: true; result: CommandResult } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     const { db } = this.#deps;
     try {
       db.transaction(() => {
@@ -139,16 +159,18 @@ export class CommandBus {
             if (!result.replayed && result.lastSeq !== null) lastSeq = result.lastSeq;
             outcomes.push({ ok: true, result });
           } catch (error) {
-            outcomes.push({ ok: false, error });
+            outcomes.push(this.#afterRollback(item, error));
           }
         }
         if (lastSeq > 0) this.#deps.runner.checkpoint(lastSeq);
       }).immediate();
     } catch (error) {
       // The commit itself failed: nothing of the batch is stored.
+      this.#dequeue(batch);
       for (const item of batch) item.reject(error);
       return;
     }
+    this.#dequeue(batch);
     for (const [index, outcome] of outcomes.entries()) {
       const item = batch[index]!;
       if (!outcome.ok) {
@@ -157,6 +179,28 @@ export class CommandBus {
       }
       if (outcome.result.events.length > 0) this.#notify(outcome.result.events);
       item.resolve(outcome.result);
+    }
+  }
+
+  /**
+   * The outcome of a command whose savepoint was rolled back. A command id that another
+   * writer recorded meanwhile (the ledger's key refused it) answers with that first outcome.
+   */
+  #afterRollback(item: LedgerKey, error: unknown): Outcome {
+    if (!isLedgerConflict(error)) return { ok: false, error };
+    try {
+      const earlier = this.#replayed(item.commandId, item.payloadHash);
+      return earlier ? { ok: true, result: earlier } : { ok: false, error };
+    } catch (refusal) {
+      return { ok: false, error: refusal };
+    }
+  }
+
+  #dequeue(batch: readonly Queued[]): void {
+    for (const { commandId } of batch) {
+      const left = (this.#queued.get(commandId) ?? 1) - 1;
+      if (left > 0) this.#queued.set(commandId, left);
+      else this.#queued.delete(commandId);
     }
   }
 
@@ -178,10 +222,10 @@ export class CommandBus {
     command: unknown,
     actor: Actor,
     prepared: unknown,
-    ids: { commandId: string; payloadHash: string; correlationId: string },
+    ids: LedgerKey & { correlationId: string },
+    recheck: boolean,
   ): CommandResult {
-    // A concurrent writer may have recorded the same command id since the first look.
-    const earlier = this.#replayed(ids.commandId, ids.payloadHash);
+    const earlier = recheck ? this.#replayed(ids.commandId, ids.payloadHash) : undefined;
     if (earlier) return earlier;
 
     const { log, runner, keystore } = this.#deps;
@@ -282,4 +326,13 @@ function hashPayload(definition: AnyCommandDefinition, command: unknown, actor: 
   return createHash('sha256')
     .update(canonicalJson({ type: definition.type, actor: actor.userId, command: visible }))
     .digest('hex');
+}
+
+/** The ledger's primary key refused a command id: another writer recorded it first. */
+function isLedgerConflict(error: unknown): boolean {
+  return (
+    error instanceof SqliteError &&
+    error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' &&
+    error.message.includes('commands.command_id')
+  );
 }

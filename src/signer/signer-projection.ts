@@ -34,15 +34,18 @@ interface AccountRow {
   signing_key: string;
 }
 
+/** A NATS user with what its JWT needs of its account, read in one statement. */
 interface NatsUserRow {
   id: string;
-  account_id: string;
   name: string;
   permissions: string;
   limits: string;
   bearer: number;
   expires_at: string | null;
   public_key: string;
+  installation_id: string;
+  account_public_key: string;
+  account_signing_key: string;
 }
 
 /** Unix seconds of an event: the issue time of every JWT it yields, so replays sign alike. */
@@ -150,21 +153,20 @@ export function signerProjection(keys: KeyRing): ProjectionFactory {
     const signUser = (natsUserId: string, seq: number, metadata: EventMetadata) => {
       const user = sql.natsUser.get(natsUserId) as NatsUserRow | undefined;
       if (!user) return;
-      const account = sql.account.get(user.account_id) as AccountRow;
       const jwt = signUserJwt(
         {
           name: user.name,
           userId: user.public_key,
-          accountId: account.public_key,
+          accountId: user.account_public_key,
           permissions: JSON.parse(user.permissions) as Permissions,
           limits: JSON.parse(user.limits) as NatsUserLimits,
           bearerToken: user.bearer === 1,
           expiresAt: user.expires_at ? Math.floor(Date.parse(user.expires_at) / 1000) : null,
           issuedAt: issuedAt(metadata),
         },
-        keys.get(account.signing_key),
+        keys.get(user.account_signing_key),
       );
-      store('user', user.id, seq, account.installation_id, user.public_key, jwt);
+      store('user', user.id, seq, user.installation_id, user.public_key, jwt);
     };
 
     return {
@@ -225,7 +227,11 @@ function statements(db: Database) {
     ),
     installation: db.prepare('SELECT * FROM installations WHERE id = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
-    natsUser: db.prepare('SELECT * FROM nats_users WHERE id = ?'),
+    natsUser: db.prepare(
+      `SELECT u.id, u.name, u.permissions, u.limits, u.bearer, u.expires_at, u.public_key,
+         a.installation_id, a.public_key AS account_public_key, a.signing_key AS account_signing_key
+       FROM nats_users u JOIN accounts a ON a.id = u.account_id WHERE u.id = ?`,
+    ),
     revocations: db.prepare(
       'SELECT public_key, revoked_at FROM account_revocations WHERE account_id = ? ORDER BY public_key',
     ),

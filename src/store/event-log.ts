@@ -9,7 +9,7 @@ import {
   type RecordedEvent,
   type StreamType,
 } from '../events/index.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalForm, canonicalJson } from './canonical-json.ts';
 import { GENESIS_HASH, hashEvent, type HashedColumns } from './event-hash.ts';
 import { EventScopes, type EventScope } from './event-scope.ts';
 
@@ -93,6 +93,7 @@ export class EventLog {
       versions.set(key, version);
 
       seq += 1;
+      const canonical = canonicalForm(data);
       const row: HashedColumns = {
         seq,
         event_id: randomUUID(),
@@ -101,15 +102,15 @@ export class EventLog {
         version,
         type: definition.type,
         schema_version: definition.schemaVersion,
-        data: canonicalJson(data),
+        data: canonical.text,
         metadata: metadataText,
         prev_hash: hash,
       };
       hash = hashEvent(row);
       this.#insert.run({ ...row, hash, ...this.#scopes.of(row.stream_type, streamId, data) });
-      // Projections get the data as a replay reads it back: parsed from the canonical text, keys
+      // Projections get the data as a replay reads it back from the canonical text, keys
       // sorted, so that the JSON they store is the same in a live run and in a replay.
-      recorded.push(toRecorded({ ...row, hash }, JSON.parse(row.data), metadata));
+      recorded.push(toRecorded({ ...row, hash }, canonical.value, metadata));
     }
     return recorded;
   }

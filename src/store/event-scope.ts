@@ -11,6 +11,9 @@ export interface EventScope {
   account_id: string | null;
 }
 
+/** How many accounts' installations stay in memory; past it the memory starts over. */
+const MAX_KNOWN_ACCOUNTS = 50_000;
+
 interface ScopedData {
   accountId?: unknown;
   installationId?: unknown;
@@ -23,6 +26,8 @@ interface ScopedData {
  */
 export class EventScopes {
   readonly #installationOfAccount: Statement<[string], unknown>;
+  /** An account never moves to another installation, so what the log said once stays true. */
+  readonly #known = new Map<string, string>();
 
   constructor(db: Database) {
     this.#installationOfAccount = db
@@ -43,10 +48,17 @@ export class EventScopes {
     const installationId =
       typeof scoped.installationId === 'string'
         ? scoped.installationId
-        : this.#installationOfAccount.get(accountId);
-    return {
-      installation_id: typeof installationId === 'string' ? installationId : null,
-      account_id: accountId,
-    };
+        : this.#installationOf(accountId);
+    return { installation_id: installationId, account_id: accountId };
+  }
+
+  #installationOf(accountId: string): string | null {
+    const known = this.#known.get(accountId);
+    if (known !== undefined) return known;
+    const found = this.#installationOfAccount.get(accountId);
+    if (typeof found !== 'string') return null;
+    if (this.#known.size >= MAX_KNOWN_ACCOUNTS) this.#known.clear();
+    this.#known.set(accountId, found);
+    return found;
   }
 }

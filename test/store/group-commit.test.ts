@@ -57,6 +57,59 @@ describe('group commit', () => {
     const ledger = tower.db.prepare(`SELECT count(*) FROM commands WHERE command_id = ?`).pluck();
     expect(ledger.get('the-refused-one')).toBe(0);
   });
+
+  it('answers a command id sent twice in one batch with the first outcome', async () => {
+    const before = tower.log.head().seq;
+    const [first, second] = await Promise.all([
+      tower.bus.execute('CreateTeam', { name: 'Blue' }, tower.admin, { commandId: 'twice' }),
+      tower.bus.execute('CreateTeam', { name: 'Blue' }, tower.admin, { commandId: 'twice' }),
+    ]);
+
+    expect(first).toMatchObject({ replayed: false });
+    expect(second).toMatchObject({ id: first.id, firstSeq: first.firstSeq, replayed: true });
+    expect(tower.log.head().seq).toBe(before + 1);
+  });
+
+  it('refuses a command id sent twice in one batch for different commands', async () => {
+    const [first, second] = await Promise.allSettled([
+      tower.bus.execute('CreateTeam', { name: 'Blue' }, tower.admin, { commandId: 'twice' }),
+      tower.bus.execute('CreateTeam', { name: 'Green' }, tower.admin, { commandId: 'twice' }),
+    ]);
+
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'command_id_reused' } });
+    expect(tower.db.prepare(`SELECT count(*) FROM teams WHERE name = 'Green'`).pluck().get()).toBe(
+      0,
+    );
+  });
+
+  it('answers with the first outcome when another writer records the same id meanwhile', async () => {
+    const first = await tower.bus.execute('CreateTeam', { name: 'Blue' }, tower.admin, {
+      commandId: 'raced',
+    });
+    await tower.bus.execute('RenameTeam', { teamId: first.id, name: 'Azure' }, tower.admin);
+    // Take the ledger row away, so the bus's first look finds nothing, then put it back before
+    // the queued command commits, as another process writing the same database would.
+    const ledger = tower.db.prepare(`SELECT * FROM commands WHERE command_id = 'raced'`).get();
+    tower.db.prepare(`DELETE FROM commands WHERE command_id = 'raced'`).run();
+    const head = tower.log.head();
+
+    const again = tower.bus.execute('CreateTeam', { name: 'Blue' }, tower.admin, {
+      commandId: 'raced',
+    });
+    const columns = Object.keys(ledger as object);
+    tower.db
+      .prepare(
+        `INSERT INTO commands (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+      )
+      .run(ledger);
+
+    await expect(again).resolves.toMatchObject({ id: first.id, replayed: true, events: [] });
+    expect(tower.log.head()).toEqual(head);
+    expect(tower.db.prepare(`SELECT count(*) FROM teams WHERE name = 'Blue'`).pluck().get()).toBe(
+      0,
+    );
+  });
 });
 
 /** Counts the bus's top-level (IMMEDIATE) transactions from now on. */
