@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { randomPublicBytes } from '../store/random-pool.ts';
 
 /** Base32 digits in ASCII order, so that ids compare as text in the order they were made. */
 const DIGITS = '234567abcdefghijklmnopqrstuvwxyz';
@@ -40,7 +40,7 @@ export function newId(now = Date.now()): string {
  * own, so that the command ledger's key grows in order too.
  */
 export function newCommandId(now = Date.now()): string {
-  const bytes = randomFillSync(Buffer.alloc(16));
+  const bytes = randomPublicBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
@@ -49,7 +49,7 @@ export function newCommandId(now = Date.now()): string {
 }
 
 function randomInt30(): number {
-  return randomFillSync(new Uint32Array(1))[0]! >>> 2;
+  return randomPublicBytes(4).readUInt32BE(0) >>> 2;
 }
 
 function base32(value: number, digits: number): string {

@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
+import { randomPublicBytes } from './random-pool.ts';
 
 const CHECK_ENTRY = 'keystore:check';
 const CHECK_TEXT = 'nats-tower keystore';
@@ -59,7 +60,7 @@ export class Keystore {
   }
 
   put(id: string, secret: string): void {
-    const nonce = randomBytes(12);
+    const nonce = randomPublicBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, nonce);
     cipher.setAAD(Buffer.from(id, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
