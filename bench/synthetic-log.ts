@@ -3,6 +3,7 @@ import { event, type TowerEvent } from '../src/events/index.ts';
 import { UNLIMITED } from '../src/domain/limits.ts';
 import type { EventLog } from '../src/store/event-log.ts';
 import { Nkey } from '../src/signer/nkey.ts';
+import { newId } from '../src/app/ids.ts';
 
 const BATCH = 10_000;
 
@@ -64,7 +65,7 @@ function* syntheticEvents(
   });
   emitted++;
   for (let i = 0; i < 1000; i++, emitted++) {
-    const accountId = `acct-${i}`;
+    const accountId = newId();
     accounts.push(accountId);
     yield event('AccountCreated', {
       accountId,
@@ -78,15 +79,16 @@ function* syntheticEvents(
       signingKey: keys.accountKey,
     });
   }
+  let natsUserId = '';
   for (let n = 0; emitted < count; n++, emitted++) {
-    const natsUserId = `nu-${Math.floor(n / 4)}`;
+    if (n % 4 === 0) natsUserId = newId();
     const accountId = accounts[Math.floor(n / 4) % accounts.length]!;
     switch (n % 4) {
       case 0:
         yield event('NatsUserCreated', {
           natsUserId,
           accountId,
-          name: natsUserId,
+          name: `user-${n / 4}`,
           description: '',
           permissions: {
             pub: { allow: ['orders.>'], deny: [] },
