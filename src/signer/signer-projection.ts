@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import type { AccountLimits, NatsUserLimits } from '../domain/limits.ts';
-import type { Permissions } from '../domain/subjects.ts';
+import type { AccountLimits } from '../domain/limits.ts';
 import type { EventMetadata } from '../events/index.ts';
 import type { ProjectionFactory } from '../projections/projection.ts';
 import { signAccountDeletionJwt } from './account-deletion-jwt.ts';
@@ -34,27 +33,14 @@ interface AccountRow {
   signing_key: string;
 }
 
-/** A NATS user with what its JWT needs of its account, read in one statement. */
-interface NatsUserRow {
-  id: string;
-  name: string;
-  permissions: string;
-  limits: string;
-  bearer: number;
-  expires_at: string | null;
-  public_key: string;
-  installation_id: string;
-  account_public_key: string;
-  account_signing_key: string;
-}
-
 /** Unix seconds of an event: the issue time of every JWT it yields, so replays sign alike. */
 const issuedAt = (metadata: EventMetadata) => Math.floor(Date.parse(metadata.occurredAt) / 1000);
 
 /**
- * The signer: turns events into operator, system account, account and user JWTs, stores each
- * version with the event that produced it, and queues account JWTs in the outbox. It runs after
- * the core projections and signs from their tables, which already show the event.
+ * The signer: turns events into operator, system account and account JWTs, stores each version
+ * with the event that produced it, and queues account JWTs in the outbox. It runs after the
+ * core projections and signs from their tables, which already show the event. A NATS user's
+ * JWT is signed from the same tables when its creds are asked for (`SignedJwts`).
  */
 export function signerProjection(keys: KeyRing): ProjectionFactory {
   return (db) => {
@@ -150,25 +136,6 @@ export function signerProjection(keys: KeyRing): ProjectionFactory {
       });
     };
 
-    const signUser = (natsUserId: string, seq: number, metadata: EventMetadata) => {
-      const user = sql.natsUser.get(natsUserId) as NatsUserRow | undefined;
-      if (!user) return;
-      const jwt = signUserJwt(
-        {
-          name: user.name,
-          userId: user.public_key,
-          accountId: user.account_public_key,
-          permissions: JSON.parse(user.permissions) as Permissions,
-          limits: JSON.parse(user.limits) as NatsUserLimits,
-          bearerToken: user.bearer === 1,
-          expiresAt: user.expires_at ? Math.floor(Date.parse(user.expires_at) / 1000) : null,
-          issuedAt: issuedAt(metadata),
-        },
-        keys.get(user.account_signing_key),
-      );
-      store('user', user.id, seq, user.installation_id, user.public_key, jwt);
-    };
-
     return {
       name: 'signer',
       tables: ['signed_jwts'],
@@ -206,12 +173,10 @@ export function signerProjection(keys: KeyRing): ProjectionFactory {
             at: metadata.occurredAt,
           });
         },
-        NatsUserCreated: ({ data, seq, metadata }) => signUser(data.natsUserId, seq, metadata),
-        NatsUserUpdated: ({ data, seq, metadata }) => signUser(data.natsUserId, seq, metadata),
-        NatsUserCredentialsRotated: ({ data, seq, metadata }) => {
-          signUser(data.natsUserId, seq, metadata);
-          signAccount(data.accountId, seq, metadata);
-        },
+        // A NATS user's own JWT is signed when its creds are asked for (SignedJwts); the
+        // account's JWT changes only when a key is revoked.
+        NatsUserCredentialsRotated: ({ data, seq, metadata }) =>
+          signAccount(data.accountId, seq, metadata),
         NatsUserDeleted: ({ data, seq, metadata }) => signAccount(data.accountId, seq, metadata),
       },
     };
@@ -227,11 +192,6 @@ function statements(db: Database) {
     ),
     installation: db.prepare('SELECT * FROM installations WHERE id = ?'),
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
-    natsUser: db.prepare(
-      `SELECT u.id, u.name, u.permissions, u.limits, u.bearer, u.expires_at, u.public_key,
-         a.installation_id, a.public_key AS account_public_key, a.signing_key AS account_signing_key
-       FROM nats_users u JOIN accounts a ON a.id = u.account_id WHERE u.id = ?`,
-    ),
     revocations: db.prepare(
       'SELECT public_key, revoked_at FROM account_revocations WHERE account_id = ? ORDER BY public_key',
     ),

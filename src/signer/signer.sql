@@ -9,6 +9,9 @@ CREATE TABLE IF NOT EXISTS signed_jwts (
   jwt TEXT NOT NULL,
   PRIMARY KEY (kind, subject_id, seq)
 ) WITHOUT ROWID;
+-- NATS users' JWTs are signed when their creds are asked for; rows an older Tower stored for
+-- them go, so the table equals what a replay builds.
+DELETE FROM signed_jwts WHERE kind = 'user';
 
 -- Account JWTs waiting to reach an installation, one row per account: a newer version replaces
 -- an older pending one, so an older JWT is never sent after a newer one. Operational state,

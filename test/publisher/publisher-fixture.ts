@@ -158,7 +158,7 @@ export function connectAsBearer(
   natsUserId: string,
   url: string,
 ): Promise<NatsConnection> {
-  const jwt = tower.jwts.current('user', natsUserId)?.jwt;
+  const jwt = tower.jwts.natsUserJwt(natsUserId);
   if (!jwt) throw new Error(`no JWT for NATS user ${natsUserId}`);
   return connect({
     servers: url,

@@ -34,7 +34,7 @@ describe('NATS user keys', () => {
   it('are created with the NATS user; its creds pair the current JWT with that seed', () => {
     const creds = parseCreds(tower.jwts.natsUserCreds(natsUserId)!);
     expect(hasSeed(publicKey())).toBe(true);
-    expect(creds.jwt).toBe(tower.jwts.current('user', natsUserId)!.jwt);
+    expect(creds.jwt).toBe(tower.jwts.natsUserJwt(natsUserId));
     expect(creds.seed).toMatch(/^SU[A-Z2-7]{56}$/u);
   });
 
