@@ -52,7 +52,14 @@ export interface CommandBusDeps {
 }
 
 type Stored = Omit<CommandResult, 'replayed' | 'events' | 'commandId'>;
-type Outcome = { ok: true; result: CommandResult } | { ok: false; error: unknown };
+type Outcome = { ok: true; results: CommandResult[] } | { ok: false; error: unknown };
+
+/** One command of a unit that `executeAll` stores whole or not at all. */
+export interface CommandStep {
+  type: string;
+  input: unknown;
+  options?: CommandOptions;
+}
 
 /** What identifies a command in the ledger: its id and the digest of what it asked. */
 interface LedgerKey {
@@ -60,10 +67,21 @@ interface LedgerKey {
   payloadHash: string;
 }
 
-interface Queued extends LedgerKey {
-  run: () => CommandResult;
-  resolve: (result: CommandResult) => void;
+/** What waits for the next commit: one command, or several that stand or fall together. */
+interface Queued {
+  keys: LedgerKey[];
+  run: () => CommandResult[];
+  resolve: (results: CommandResult[]) => void;
   reject: (error: unknown) => void;
+}
+
+/** A command checked and ready to be decided: its definition, input, ids and prepared work. */
+interface Ready {
+  definition: AnyCommandDefinition;
+  command: unknown;
+  prepared: unknown;
+  ids: LedgerKey & { correlationId: string };
+  recheck: boolean;
 }
 type CommittedListener = (events: readonly RecordedEvent[]) => void;
 
@@ -104,11 +122,56 @@ export class CommandBus {
     actor: Actor,
     options: CommandOptions = {},
   ): Promise<CommandResult> {
+    const ready = await this.#ready(type, input, actor, options);
+    if ('replayed' in ready) return ready;
+    // The ledger is read again in the transaction only when the same id may have been
+    // recorded since the look in #ready: it waits in the queue already, or a prepare step let
+    // other commands run. Otherwise the ledger's primary key is the last word (see #flush).
+    ready.recheck ||= this.#queued.has(ready.ids.commandId);
+    const [result] = await this.#enqueue([ready.ids], () => [this.#decideAndAppend(ready, actor)]);
+    return result!;
+  }
+
+  /**
+   * Runs several commands as one unit, in order: all are stored in one savepoint or none is,
+   * so a refusal of a later command leaves the earlier ones unapplied. Each keeps its own
+   * command id and result; run again with the same ids, the unit returns its first outcome.
+   * Every input is checked before anything runs.
+   *
+   * @example bus.executeAll([{ type: 'UpdateAccount', input }, { type: 'SetAccountTeams', input: teams }], actor)
+   */
+  async executeAll(steps: readonly CommandStep[], actor: Actor): Promise<CommandResult[]> {
+    for (const step of steps) this.#parse(step.type, step.input);
+    const ready: (Ready | CommandResult)[] = [];
+    for (const step of steps)
+      ready.push(await this.#ready(step.type, step.input, actor, step.options));
+    const pending = ready.filter((entry): entry is Ready => !('replayed' in entry));
+    if (pending.length === 0) return ready as CommandResult[];
+    return this.#enqueue(
+      pending.map((entry) => entry.ids),
+      () =>
+        ready.map((entry) =>
+          'replayed' in entry ? entry : this.#decideAndAppend({ ...entry, recheck: true }, actor),
+        ),
+    );
+  }
+
+  #parse(type: string, input: unknown): { definition: AnyCommandDefinition; command: unknown } {
     const definition = commandRegistry.get(type);
     if (!definition) {
       throw new TowerError('invalid_input', `Unknown command "${type}".`, { field: 'type' });
     }
-    const command = parseInput(definition.schema, input);
+    return { definition, command: parseInput(definition.schema, input) };
+  }
+
+  /** Checks a command and does its slow work; a command id seen before gives its outcome. */
+  async #ready(
+    type: string,
+    input: unknown,
+    actor: Actor,
+    options: CommandOptions = {},
+  ): Promise<Ready | CommandResult> {
+    const { definition, command } = this.#parse(type, input);
     const commandId = options.commandId ?? newCommandId();
     const payloadHash = hashPayload(definition, command, actor);
 
@@ -123,14 +186,8 @@ export class CommandBus {
       prepared = await definition.prepare(command, actor, this.#deps.services);
     }
 
-    // The ledger is read again in the transaction only when the same id may have been
-    // recorded since the look above: it waits in the queue already, or the prepare step let
-    // other commands run. Otherwise the ledger's primary key is the last word (see #flush).
-    const recheck = definition.prepare !== undefined || this.#queued.has(commandId);
     const ids = { commandId, payloadHash, correlationId: options.correlationId ?? commandId };
-    return this.#enqueue(ids, () =>
-      this.#decideAndAppend(definition, command, actor, prepared, ids, recheck),
-    );
+    return { definition, command, prepared, ids, recheck: definition.prepare !== undefined };
   }
 
   /**
@@ -138,10 +195,12 @@ export class CommandBus {
    * transaction and so one fsync. Each runs in its own savepoint, so a refused command rolls
    * back alone and its caller gets its error; the others commit together.
    */
-  #enqueue(ids: LedgerKey, run: () => CommandResult): Promise<CommandResult> {
-    this.#queued.set(ids.commandId, (this.#queued.get(ids.commandId) ?? 0) + 1);
+  #enqueue(keys: LedgerKey[], run: () => CommandResult[]): Promise<CommandResult[]> {
+    for (const { commandId } of keys) {
+      this.#queued.set(commandId, (this.#queued.get(commandId) ?? 0) + 1);
+    }
     return new Promise((resolve, reject) => {
-      this.#pending.push({ ...ids, run, resolve, reject });
+      this.#pending.push({ keys, run, resolve, reject });
       if (this.#pending.length === 1) setImmediate(() => this.#flush());
     });
   }
@@ -155,9 +214,11 @@ export class CommandBus {
         let lastSeq = 0;
         for (const item of batch) {
           try {
-            const result = db.transaction(item.run)();
-            if (!result.replayed && result.lastSeq !== null) lastSeq = result.lastSeq;
-            outcomes.push({ ok: true, result });
+            const results = db.transaction(item.run)();
+            for (const result of results) {
+              if (!result.replayed && result.lastSeq !== null) lastSeq = result.lastSeq;
+            }
+            outcomes.push({ ok: true, results });
           } catch (error) {
             outcomes.push(this.#afterRollback(item, error));
           }
@@ -177,8 +238,8 @@ export class CommandBus {
         item.reject(outcome.error);
         continue;
       }
-      if (outcome.result.events.length > 0) this.#notify(outcome.result.events);
-      item.resolve(outcome.result);
+      for (const { events } of outcome.results) if (events.length > 0) this.#notify(events);
+      item.resolve(outcome.results);
     }
   }
 
@@ -186,18 +247,20 @@ export class CommandBus {
    * The outcome of a command whose savepoint was rolled back. A command id that another
    * writer recorded meanwhile (the ledger's key refused it) answers with that first outcome.
    */
-  #afterRollback(item: LedgerKey, error: unknown): Outcome {
+  #afterRollback(item: Queued, error: unknown): Outcome {
     if (!isLedgerConflict(error)) return { ok: false, error };
     try {
-      const earlier = this.#replayed(item.commandId, item.payloadHash);
-      return earlier ? { ok: true, result: earlier } : { ok: false, error };
+      const earlier = item.keys.map((key) => this.#replayed(key.commandId, key.payloadHash));
+      return earlier.every((result) => result !== undefined)
+        ? { ok: true, results: earlier }
+        : { ok: false, error };
     } catch (refusal) {
       return { ok: false, error: refusal };
     }
   }
 
   #dequeue(batch: readonly Queued[]): void {
-    for (const { commandId } of batch) {
+    for (const { commandId } of batch.flatMap((item) => item.keys)) {
       const left = (this.#queued.get(commandId) ?? 1) - 1;
       if (left > 0) this.#queued.set(commandId, left);
       else this.#queued.delete(commandId);
@@ -218,12 +281,8 @@ export class CommandBus {
   }
 
   #decideAndAppend(
-    definition: AnyCommandDefinition,
-    command: unknown,
+    { definition, command, prepared, ids, recheck }: Ready,
     actor: Actor,
-    prepared: unknown,
-    ids: LedgerKey & { correlationId: string },
-    recheck: boolean,
   ): CommandResult {
     const earlier = recheck ? this.#replayed(ids.commandId, ids.payloadHash) : undefined;
     if (earlier) return earlier;

@@ -131,18 +131,54 @@ describe('API writes', () => {
     expect(web.tower.log.head().seq).toBe(head);
   });
 
-  it('runs the parts of a PATCH one command each: a part refused by the domain keeps the ones before', async () => {
+  it('stores a PATCH of several parts whole or not at all: a refused part undoes the ones before', async () => {
+    const before = await web.request(world.sessions.admin, {
+      method: 'GET',
+      url: `/api/v1/accounts/${world.account}`,
+    });
+    const eventsBefore = web.tower.log.head().seq;
+
     const response = await asAdmin('PATCH', `/api/v1/accounts/${world.account}`, {
       name: 'renamed-again',
       teams: ['nosuchteam'],
     });
-    const account = await web.request(world.sessions.admin, {
+    const after = await web.request(world.sessions.admin, {
       method: 'GET',
       url: `/api/v1/accounts/${world.account}`,
     });
 
     expect(response.json()).toMatchObject({ status: 404, field: 'teams' });
-    expect(account.json().name).toBe('renamed-again');
+    expect(after.json()).toEqual(before.json());
+    expect(web.tower.log.head().seq).toBe(eventsBefore);
+  });
+
+  it('runs a PATCH of several parts as one unit, checks If-Match once and replays it whole', async () => {
+    const url = `/api/v1/accounts/${world.account}`;
+    const { version, limits } = (
+      await web.request(world.sessions.admin, { method: 'GET', url })
+    ).json() as { version: number; limits: { connections: number } };
+    const headers = { 'if-match': `"${version}"`, 'idempotency-key': 'patch-two-parts' };
+    const patch = { description: 'two parts', limits: { connections: limits.connections + 1 } };
+
+    const first = await asAdmin('PATCH', url, patch, headers);
+    const seqAfterFirst = web.tower.log.head().seq;
+    const again = await asAdmin('PATCH', url, patch, headers);
+    const stale = await asAdmin(
+      'PATCH',
+      url,
+      { description: 'stale' },
+      { 'if-match': `"${version}"` },
+    );
+
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({
+      description: 'two parts',
+      version: version + 2,
+      limits: { connections: limits.connections + 1 },
+    });
+    expect(again.json()).toEqual(first.json());
+    expect(web.tower.log.head().seq).toBe(seqAfterFirst);
+    expect(stale.statusCode).toBe(409);
   });
 
   it('deletes with 204 and then answers 404', async () => {

@@ -60,14 +60,23 @@ export function apiContext<Body, Query>(
     for (const step of steps) checkCommandInput(step.type, step.input);
     let expected = (input.body as { expectedVersion?: number } | undefined)?.expectedVersion;
     expected ??= ifMatchVersion(request);
-    for (const step of steps) {
+    // The version the client read is checked by the first command that can check it; the
+    // others run in the same savepoint right after it, so nothing can come between them.
+    const unit = steps.map((step) => {
       const stepInput = { ...step.input };
       if (expected !== undefined && takesExpectedVersion(step.type)) {
         stepInput.expectedVersion = expected;
+        expected = undefined;
       }
-      const result = await run(step.type, stepInput);
-      if (expected !== undefined) expected += result.eventCount;
-    }
+      part += 1;
+      return {
+        type: step.type,
+        input: stepInput,
+        options: commandOptions(request, auth, `${part}`),
+      };
+    });
+    const results = await web.tower.bus.executeAll(unit, auth.actor);
+    lastReplayed = results.every((result) => result.replayed);
   };
 
   return {

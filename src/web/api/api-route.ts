@@ -30,11 +30,11 @@ export interface ApiContext<Body, Query> {
    */
   run(type: string, input: Record<string, unknown>): Promise<CommandResult>;
   /**
-   * Runs the commands of one request in order, after checking every input first so that a bad
-   * field stores nothing. The expected version moves on with each command's events.
+   * Runs the commands of one request in order as one unit: every input is checked first, and
+   * they are stored together or, when the domain refuses one, not at all. The version the
+   * client read (`If-Match` or `expectedVersion`) is checked by the first of them.
    */
   runSteps(steps: CommandStep[]): Promise<void>;
-  /** Answers 201 with a Location header for a new entity. */
   /**
    * Answers 201 with the new entity. A retried create (same Idempotency-Key) whose entity was
    * deleted since still gets its first outcome: the id, marked deleted.
