@@ -1,7 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { TowerError } from '../../errors/index.ts';
-import { upcast, type StreamType } from '../../events/index.ts';
-import { decodeCursor, encodeCursor, pageSize, type Page, type PageRequest } from './page.ts';
+import { eventRegistry, upcast, type StreamType } from '../../events/index.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageJson,
+  pageSize,
+  type Page,
+  type PageRequest,
+} from './page.ts';
 import {
   accountVisibleSql,
   installationVisibleSql,
@@ -114,6 +121,30 @@ interface ViewRow {
   correlation_id: string;
 }
 
+/**
+ * An event as JSON, built by SQLite in the key order of `toView`: a page of the audit list is
+ * sent as it comes. An event stored under an older schema version is upcast in JS.
+ */
+const JSON_COLUMNS = `e.seq, e.type, e.schema_version, json_object('seq', e.seq,
+  'eventId', e.event_id, 'type', e.type, 'streamType', e.stream_type, 'streamId', e.stream_id,
+  'version', e.version, 'data', json(e.data), 'actorId', e.metadata ->> '$.actorId',
+  'occurredAt', e.metadata ->> '$.occurredAt', 'commandId', e.metadata ->> '$.commandId',
+  'correlationId', e.metadata ->> '$.correlationId', 'hash', e.hash) AS json`;
+
+interface JsonRow {
+  seq: number;
+  type: string;
+  schema_version: number;
+  json: string;
+}
+
+function upcastJson(row: JsonRow): string {
+  if (row.schema_version >= (eventRegistry.get(row.type)?.schemaVersion ?? 0)) return row.json;
+  const view = JSON.parse(row.json) as EventView;
+  view.data = upcast(row.type, row.schema_version, view.data as Record<string, unknown>);
+  return JSON.stringify(view);
+}
+
 function toView(row: ViewRow): EventView {
   return {
     seq: row.seq,
@@ -142,33 +173,54 @@ export function eventQueries(db: Database) {
     return statement;
   };
 
+  /** One page of rows with the given columns, and the cursor of the page after it. */
+  const page = <Row extends { seq: number }>(
+    columns: string,
+    viewer: QueryViewer,
+    filter: EventFilter,
+    request: EventPageRequest,
+  ): Page<Row> => {
+    const { direction, seq } = position(request);
+    const size = pageSize(request);
+    const given = (Object.keys(FILTERS) as (keyof EventFilter)[]).filter(
+      (key) => filter[key] !== undefined,
+    );
+    const sql = `SELECT ${columns} FROM events e
+      WHERE ${direction === 'forward' ? 'e.seq > @seq' : 'e.seq < @seq'}
+        ${given.map((key) => `AND ${FILTERS[key]}`).join(' ')}
+        AND ${VISIBLE}
+      ORDER BY e.seq ${direction === 'forward' ? 'ASC' : 'DESC'} LIMIT @limit`;
+    const params = { seq, limit: size + 1, ...viewerParams(viewer) };
+    for (const key of given) Object.assign(params, { [key]: filter[key] });
+
+    const rows = prepared(sql).all(params) as Row[];
+    const kept = rows.slice(0, size);
+    const last = kept.at(-1);
+    const nextCursor =
+      rows.length > size && last
+        ? encodeCursor([direction === 'forward' ? 'f' : 'b', last.seq])
+        : null;
+    return { items: kept, nextCursor };
+  };
+
   return {
     list(
       viewer: QueryViewer,
       filter: EventFilter = {},
       request: EventPageRequest = {},
     ): Page<EventView> {
-      const { direction, seq } = position(request);
-      const size = pageSize(request);
-      const given = (Object.keys(FILTERS) as (keyof EventFilter)[]).filter(
-        (key) => filter[key] !== undefined,
-      );
-      const sql = `SELECT ${VIEW_COLUMNS} FROM events e
-        WHERE ${direction === 'forward' ? 'e.seq > @seq' : 'e.seq < @seq'}
-          ${given.map((key) => `AND ${FILTERS[key]}`).join(' ')}
-          AND ${VISIBLE}
-        ORDER BY e.seq ${direction === 'forward' ? 'ASC' : 'DESC'} LIMIT @limit`;
-      const params = { seq, limit: size + 1, ...viewerParams(viewer) };
-      for (const key of given) Object.assign(params, { [key]: filter[key] });
+      const { items, nextCursor } = page<ViewRow>(VIEW_COLUMNS, viewer, filter, request);
+      return { items: items.map(toView), nextCursor };
+    },
 
-      const rows = prepared(sql).all(params) as ViewRow[];
-      const kept = rows.slice(0, size);
-      const last = kept.at(-1);
-      const nextCursor =
-        rows.length > size && last
-          ? encodeCursor([direction === 'forward' ? 'f' : 'b', last.seq])
-          : null;
-      return { items: kept.map(toView), nextCursor };
+    /** The same page as `list`, as the JSON text of `JSON.stringify(list(...))`. */
+    listJson(
+      viewer: QueryViewer,
+      filter: EventFilter = {},
+      request: EventPageRequest = {},
+    ): string {
+      const { items, nextCursor } = page<JsonRow>(JSON_COLUMNS, viewer, filter, request);
+      return pageJson({ items: items.map(upcastJson), nextCursor });
     },
   };
 }

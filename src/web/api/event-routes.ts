@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../../commands/rules.ts';
 import { apiRoute } from './api-route.ts';
+import { JsonText } from './json-text.ts';
 import { pageQuery } from './page-query.ts';
 
 const eventQuery = pageQuery
@@ -34,7 +35,9 @@ export const eventRoutes = [
     query: eventQuery,
     handle: (ctx) => {
       const { limit, cursor, after, ...filter } = ctx.query;
-      return ctx.web.queries.events.list(ctx.viewer, filter, { limit, cursor, after });
+      return new JsonText(
+        ctx.web.queries.events.listJson(ctx.viewer, filter, { limit, cursor, after }),
+      );
     },
   }),
 ];
