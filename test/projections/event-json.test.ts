@@ -8,7 +8,7 @@ import { hashEvent } from '../../src/store/event-hash.ts';
 import { runSteps, stepArbitrary } from '../helpers/random-commands.ts';
 import { tempTower, type TempTower } from '../helpers/temp-tower.ts';
 
-describe('the audit list as JSON text built by SQLite', () => {
+describe('the audit list as JSON text built by SQLite, and as the audit page reads it', () => {
   let tower: TempTower;
   let queries: ReturnType<typeof createQueries>;
 
@@ -59,6 +59,24 @@ describe('the audit list as JSON text built by SQLite', () => {
       expect(queries.events.listJson(viewer, filter, request)).toBe(
         JSON.stringify(queries.events.list(viewer, filter, request)),
       );
+    }
+  });
+
+  it('summarizes the same page for the audit page, field for field', () => {
+    for (const [viewer, filter, request] of cases()) {
+      const full = queries.events.list(viewer, filter, request);
+      expect(queries.events.summaries(viewer, filter, request)).toEqual({
+        nextCursor: full.nextCursor,
+        items: full.items.map(({ seq, type, streamType, streamId, data, actorId, occurredAt }) => ({
+          seq,
+          type,
+          streamType,
+          streamId,
+          data,
+          actorId,
+          occurredAt,
+        })),
+      });
     }
   });
 

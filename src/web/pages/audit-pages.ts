@@ -81,7 +81,7 @@ export async function auditPages(app: FastifyInstance): Promise<void> {
     const failed = Object.keys(errors).length > 0;
     const page = failed
       ? { items: [], nextCursor: null }
-      : queries.events.list(viewer, filter, { cursor: query.cursor, limit: 50 });
+      : queries.events.summaries(viewer, filter, { cursor: query.cursor, limit: 50 });
     const names = eventNames(tower.reader, viewer.admin);
     const rows = page.items.map((event) => ({
       seq: event.seq,
