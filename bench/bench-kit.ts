@@ -44,3 +44,23 @@ export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** Runs `count` calls from `clients` callers at once, each waiting for its previous call. */
+export async function concurrentRate(
+  count: number,
+  clients: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<number> {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  const client = async () => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all([...Array(clients)].map(client));
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

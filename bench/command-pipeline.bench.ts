@@ -1,6 +1,6 @@
 import { firstStart } from '../src/app/first-start.ts';
 import { openTower } from '../src/app/open-tower.ts';
-import { round, ratePerSecond, tempDir, type Bench } from './bench-kit.ts';
+import { concurrentRate, median, round, ratePerSecond, tempDir, type Bench } from './bench-kit.ts';
 
 const COUNT = Number(process.env.BENCH_PIPELINE_COUNT ?? 3000);
 const ROUNDS = 3;
@@ -102,19 +102,3 @@ export const commandPipelineBench: Bench = {
     }
   },
 };
-
-/** Runs `count` calls from `clients` callers at once, each waiting for its previous call. */
-async function concurrentRate(count: number, clients: number, fn: (i: number) => Promise<unknown>) {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  const client = async () => {
-    while (next < count) await fn(next++);
-  };
-  await Promise.all([...Array(clients)].map(client));
-  return count / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}

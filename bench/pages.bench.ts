@@ -7,7 +7,7 @@ import { openTower } from '../src/app/open-tower.ts';
 import { seed, type SeedSize } from '../src/app/seed.ts';
 import { SYSTEM_ACTOR } from '../src/commands/index.ts';
 import { freePorts } from '../test/helpers/nats-server.ts';
-import { round, tempDir, type Bench, type Figure } from './bench-kit.ts';
+import { concurrentRate, round, tempDir, type Bench, type Figure } from './bench-kit.ts';
 
 const TOWER_BIN = fileURLToPath(new URL('../bin/tower.js', import.meta.url));
 const FULL: SeedSize = {
@@ -42,6 +42,7 @@ async function runAtScale(scale: number): Promise<Figure[]> {
   const folder = tempDir('tower-bench-pages-');
   try {
     const bigAccount = await seedFolder(folder.dir, size);
+    const commands = await commandsAtSize(folder.dir, `x${scale}`);
     const server = await startServe(folder.dir);
     try {
       const auth = await signIn(server.base);
@@ -91,7 +92,7 @@ async function runAtScale(scale: number): Promise<Figure[]> {
         target: 'reported',
         met: true,
       });
-      return figures;
+      return [commands, ...figures];
     } finally {
       await server.stop();
     }
@@ -133,6 +134,46 @@ async function seedFolder(dataDir: string, size: SeedSize): Promise<string> {
       );
     }
     return account.id!;
+  } finally {
+    tower.close();
+  }
+}
+
+const SIZE_COMMANDS = 2_000;
+
+/**
+ * The command figure at this size: NATS users created from 32 clients at once into the seeded
+ * data with `synchronous=FULL`, against single-row inserts into the same database offered the
+ * same way, so that growth shows in the write path as well as in the pages.
+ */
+async function commandsAtSize(dataDir: string, label: string): Promise<Figure> {
+  const tower = openTower({ dataDir, synchronous: 'FULL' });
+  try {
+    // An account of its own, so that the measured account page keeps its 1,000 NATS users.
+    const installation = tower.reader.installationByName('installation-00')!;
+    const { id: accountId } = await tower.bus.execute(
+      'CreateAccount',
+      { installationId: installation.id, name: 'size-account', teams: [] },
+      SYSTEM_ACTOR,
+    );
+    tower.db.exec('CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, data TEXT NOT NULL)');
+    const insert = tower.db.prepare('INSERT INTO bench_raw (data) VALUES (?)');
+    const raw = await concurrentRate(SIZE_COMMANDS, 32, async () => insert.run('{"name":"svc"}'));
+    const rate = await concurrentRate(SIZE_COMMANDS, 32, (i) =>
+      tower.bus.execute('CreateNatsUser', { accountId, name: `size-${i}` }, SYSTEM_ACTOR),
+    );
+    tower.db.exec('DROP TABLE bench_raw');
+    return {
+      bench: 'pages',
+      name: `CreateNatsUser commands/s from 32 clients into the seeded data (${label})`,
+      value: round(rate, 0),
+      unit: '/s',
+      baselineName: 'raw single-row INSERT commits/s, 32 callers',
+      baseline: round(raw, 0),
+      ratio: round(rate / raw),
+      target: 'reported',
+      met: true,
+    };
   } finally {
     tower.close();
   }
