@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryViewer } from '../../src/projections/queries/index.ts';
 import { createQueries } from '../../src/projections/queries/index.ts';
 import type { EventFilter, EventPageRequest } from '../../src/projections/queries/event-queries.ts';
+import { canSeeAccount, canSeeInstallation } from '../../src/domain/visibility.ts';
 import { canonicalJson } from '../../src/store/canonical-json.ts';
 import { hashEvent } from '../../src/store/event-hash.ts';
 import { runSteps, stepArbitrary } from '../helpers/random-commands.ts';
@@ -19,6 +20,7 @@ describe('the audit list as JSON text built by SQLite, and as the audit page rea
       seed: 5,
     })[0]!;
     await runSteps(tower, steps, tower.admin, tower.user);
+    await buildVisibilityCases(tower);
     appendVersionOneEvent(tower);
     queries = createQueries(tower.db);
   });
@@ -80,6 +82,36 @@ describe('the audit list as JSON text built by SQLite, and as the audit page rea
     }
   });
 
+  it("shows a user exactly the events the domain's visibility rule allows", () => {
+    const viewer = { userId: tower.user.userId, admin: false };
+    const who = { role: 'user' as const, teams: tower.reader.teamsOf(tower.user.userId) };
+    const tagged = tower.db
+      .prepare('SELECT seq, installation_id, account_id FROM events ORDER BY seq DESC')
+      .all() as { seq: number; installation_id: string | null; account_id: string | null }[];
+    const expected = tagged
+      .filter((event) => {
+        const installation = event.installation_id
+          ? tower.reader.installation(event.installation_id)
+          : undefined;
+        if (!installation || !canSeeInstallation(who, installation.teams)) return false;
+        if (event.account_id === null) return true;
+        const account = tower.reader.account(event.account_id);
+        return account !== undefined && canSeeAccount(who, installation.teams, account.teams);
+      })
+      .map((event) => event.seq);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(expected.length).toBeLessThan(tagged.length);
+
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = queries.events.list(viewer, {}, { limit: 100, cursor });
+      seen.push(...page.items.map((event) => event.seq));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+  });
+
   it('pages through the whole log with the cursors it gives out', () => {
     const viewer = { userId: tower.admin.userId, admin: true };
     let cursor: string | undefined;
@@ -101,6 +133,50 @@ describe('the audit list as JSON text built by SQLite, and as the audit page rea
     expect(event!.data).toMatchObject({ userId: 'legacy-user', role: 'admin' });
   });
 });
+
+/**
+ * Every case of the team rule for the default user: installations and accounts with no teams,
+ * with the user's team and with another team only, and an account deleted since.
+ */
+async function buildVisibilityCases(tower: TempTower): Promise<void> {
+  const run = (type: string, input: Record<string, unknown>) =>
+    tower.bus.execute(type, input, tower.admin);
+  const urls = ['nats://127.0.0.1:4222'];
+  const mine = (await run('CreateTeam', { name: 'vis-mine' })).id!;
+  const theirs = (await run('CreateTeam', { name: 'vis-theirs' })).id!;
+  await run('AddTeamMember', { teamId: mine, userId: tower.user.userId });
+  const cases: [string, string[], [string, string[]][]][] = [
+    [
+      'vis-open',
+      [],
+      [
+        ['open', []],
+        ['theirs', [theirs]],
+        ['mine', [mine]],
+        ['gone', []],
+      ],
+    ],
+    ['vis-theirs', [theirs], [['open', []]]],
+    [
+      'vis-mine',
+      [mine],
+      [
+        ['theirs', [theirs]],
+        ['both', [theirs, mine]],
+      ],
+    ],
+  ];
+  for (const [name, teams, accounts] of cases) {
+    const installationId = (await run('CreateInstallation', { name, urls, teams })).id!;
+    for (const [accountName, accountTeams] of accounts) {
+      const accountId = (
+        await run('CreateAccount', { installationId, name: accountName, teams: accountTeams })
+      ).id!;
+      await run('CreateNatsUser', { accountId, name: 'svc' });
+      if (accountName === 'gone') await run('DeleteAccount', { accountId });
+    }
+  }
+}
 
 /** A version 1 TowerUserCreated, written exactly as an older Tower stored it. */
 function appendVersionOneEvent(tower: TempTower): void {
