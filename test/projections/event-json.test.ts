@@ -4,8 +4,7 @@ import type { QueryViewer } from '../../src/projections/queries/index.ts';
 import { createQueries } from '../../src/projections/queries/index.ts';
 import type { EventFilter, EventPageRequest } from '../../src/projections/queries/event-queries.ts';
 import { canSeeAccount, canSeeInstallation } from '../../src/domain/visibility.ts';
-import { canonicalJson } from '../../src/store/canonical-json.ts';
-import { hashEvent } from '../../src/store/event-hash.ts';
+import { appendVersionOneTowerUserCreated } from '../helpers/legacy-event.ts';
 import { runSteps, stepArbitrary } from '../helpers/random-commands.ts';
 import { tempTower, type TempTower } from '../helpers/temp-tower.ts';
 
@@ -21,7 +20,7 @@ describe('the audit list as JSON text built by SQLite, and as the audit page rea
     })[0]!;
     await runSteps(tower, steps, tower.admin, tower.user);
     await buildVisibilityCases(tower);
-    appendVersionOneEvent(tower);
+    appendVersionOneTowerUserCreated(tower);
     queries = createQueries(tower.db);
   });
   afterAll(() => tower.destroy());
@@ -176,38 +175,4 @@ async function buildVisibilityCases(tower: TempTower): Promise<void> {
       if (accountName === 'gone') await run('DeleteAccount', { accountId });
     }
   }
-}
-
-/** A version 1 TowerUserCreated, written exactly as an older Tower stored it. */
-function appendVersionOneEvent(tower: TempTower): void {
-  const { seq, hash } = tower.log.head();
-  const row = {
-    seq: seq + 1,
-    event_id: 'legacy-1',
-    stream_type: 'tower-user',
-    stream_id: 'legacy-user',
-    version: 1,
-    type: 'TowerUserCreated',
-    schema_version: 1,
-    data: canonicalJson({
-      userId: 'legacy-user',
-      email: 'old@example.test',
-      name: 'Old',
-      admin: true,
-    }),
-    metadata: canonicalJson({
-      actorId: 'system',
-      commandId: 'legacy',
-      correlationId: 'legacy',
-      occurredAt: '2026-01-01T00:00:00.000Z',
-    }),
-    prev_hash: hash,
-  };
-  tower.db
-    .prepare(
-      `INSERT INTO events (seq, event_id, stream_type, stream_id, version, type, schema_version,
-         data, metadata, prev_hash, hash) VALUES (@seq, @event_id, @stream_type, @stream_id,
-         @version, @type, @schema_version, @data, @metadata, @prev_hash, @hash)`,
-    )
-    .run({ ...row, hash: hashEvent(row) });
 }

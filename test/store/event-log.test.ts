@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { event } from '../../src/events/index.ts';
 import { isTowerError } from '../../src/errors/index.ts';
-import { canonicalJson } from '../../src/store/canonical-json.ts';
 import { GENESIS_HASH, hashEvent } from '../../src/store/event-hash.ts';
 import { verifyLog } from '../../src/store/verify-log.ts';
+import { appendVersionOneTowerUserCreated } from '../helpers/legacy-event.ts';
 import { tempTower, type TempTower } from '../helpers/temp-tower.ts';
 
 const metadata = {
@@ -131,32 +131,7 @@ describe('event log', () => {
   });
 
   it('reads a version 1 TowerUserCreated as version 2 through its upcaster', () => {
-    // Write a version 1 row exactly as an older Tower would have stored it.
-    const { seq, hash } = tower.log.head();
-    const row = {
-      seq: seq + 1,
-      event_id: 'legacy-1',
-      stream_type: 'tower-user',
-      stream_id: 'legacy-user',
-      version: 1,
-      type: 'TowerUserCreated',
-      schema_version: 1,
-      data: canonicalJson({
-        userId: 'legacy-user',
-        email: 'old@example.test',
-        name: 'Old',
-        admin: true,
-      }),
-      metadata: canonicalJson(metadata),
-      prev_hash: hash,
-    };
-    tower.db
-      .prepare(
-        `INSERT INTO events (seq, event_id, stream_type, stream_id, version, type, schema_version,
-           data, metadata, prev_hash, hash) VALUES (@seq, @event_id, @stream_type, @stream_id,
-           @version, @type, @schema_version, @data, @metadata, @prev_hash, @hash)`,
-      )
-      .run({ ...row, hash: hashEvent(row) });
+    const seq = appendVersionOneTowerUserCreated(tower) - 1;
 
     const [read] = tower.log.read({ after: seq });
     expect(read).toMatchObject({
