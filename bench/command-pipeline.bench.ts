@@ -53,22 +53,25 @@ export const commandPipelineBench: Bench = {
 
       // Rounds that interleave raw inserts and commands, medians of each: this machine's
       // speed swings within a minute, and a single pair of runs can land on either side.
-      const runs = { raw: [] as number[], rawConcurrent: [] as number[] };
-      const pipelineRuns: number[] = [];
-      const concurrentRuns: number[] = [];
+      const runs = { raw: [], pipeline: [], rawConcurrent: [], concurrent: [] } as Record<
+        'raw' | 'pipeline' | 'rawConcurrent' | 'concurrent',
+        number[]
+      >;
       for (let round = 0; round < ROUNDS; round++) {
         runs.raw.push(await ratePerSecond(COUNT, () => insert.run(payload)));
-        pipelineRuns.push(await ratePerSecond(COUNT, (i) => create(`svc-${round}-${i}`)));
+        runs.pipeline.push(await ratePerSecond(COUNT, (i) => create(`svc-${round}-${i}`)));
         // The same inserts offered as the concurrent commands are: from 32 callers at once.
         runs.rawConcurrent.push(
           await concurrentRate(COUNT, CLIENTS, async () => insert.run(payload)),
         );
-        concurrentRuns.push(await concurrentRate(COUNT, CLIENTS, (i) => create(`c-${round}-${i}`)));
+        runs.concurrent.push(
+          await concurrentRate(COUNT, CLIENTS, (i) => create(`c-${round}-${i}`)),
+        );
       }
       const raw = median(runs.raw);
       const rawConcurrent = median(runs.rawConcurrent);
-      const pipeline = median(pipelineRuns);
-      const concurrent = median(concurrentRuns);
+      const pipeline = median(runs.pipeline);
+      const concurrent = median(runs.concurrent);
 
       return [
         {
@@ -84,7 +87,7 @@ export const commandPipelineBench: Bench = {
         },
         {
           // One client waits for each command before it sends the next, so this is one
-          // command's latency (its CPU plus a commit of about a dozen pages) turned into a rate.
+          // command's latency (its CPU plus a commit of about thirteen pages) turned into a rate.
           bench: 'command pipeline',
           name: `CreateNatsUser commands/s from one client waiting for each (${ROUNDS}×${COUNT}, median)`,
           value: round(pipeline, 0),

@@ -75,10 +75,14 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
-/** A command checked and ready to be decided: its definition, input, ids and prepared work. */
-interface Ready {
+/** A command's definition and its input, checked against the definition's schema. */
+interface Parsed {
   definition: AnyCommandDefinition;
   command: unknown;
+}
+
+/** A command checked and ready to be decided: its definition, input, ids and prepared work. */
+interface Ready extends Parsed {
   prepared: unknown;
   ids: LedgerKey & { correlationId: string };
   recheck: boolean;
@@ -122,7 +126,7 @@ export class CommandBus {
     actor: Actor,
     options: CommandOptions = {},
   ): Promise<CommandResult> {
-    const ready = await this.#ready(type, input, actor, options);
+    const ready = await this.#ready(this.#parse(type, input), actor, options);
     if ('replayed' in ready) return ready;
     // The ledger is read again in the transaction only when the same id may have been
     // recorded since the look in #ready: it waits in the queue already, or a prepare step let
@@ -141,10 +145,11 @@ export class CommandBus {
    * @example bus.executeAll([{ type: 'UpdateAccount', input }, { type: 'SetAccountTeams', input: teams }], actor)
    */
   async executeAll(steps: readonly CommandStep[], actor: Actor): Promise<CommandResult[]> {
-    for (const step of steps) this.#parse(step.type, step.input);
+    const parsed = steps.map((step) => this.#parse(step.type, step.input));
     const ready: (Ready | CommandResult)[] = [];
-    for (const step of steps)
-      ready.push(await this.#ready(step.type, step.input, actor, step.options));
+    for (const [index, step] of steps.entries()) {
+      ready.push(await this.#ready(parsed[index]!, actor, step.options));
+    }
     const pending = ready.filter((entry): entry is Ready => !('replayed' in entry));
     if (pending.length === 0) return ready as CommandResult[];
     return this.#enqueue(
@@ -156,7 +161,7 @@ export class CommandBus {
     );
   }
 
-  #parse(type: string, input: unknown): { definition: AnyCommandDefinition; command: unknown } {
+  #parse(type: string, input: unknown): Parsed {
     const definition = commandRegistry.get(type);
     if (!definition) {
       throw new TowerError('invalid_input', `Unknown command "${type}".`, { field: 'type' });
@@ -166,12 +171,10 @@ export class CommandBus {
 
   /** Checks a command and does its slow work; a command id seen before gives its outcome. */
   async #ready(
-    type: string,
-    input: unknown,
+    { definition, command }: Parsed,
     actor: Actor,
     options: CommandOptions = {},
   ): Promise<Ready | CommandResult> {
-    const { definition, command } = this.#parse(type, input);
     const commandId = options.commandId ?? newCommandId();
     const payloadHash = hashPayload(definition, command, actor);
 

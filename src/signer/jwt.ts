@@ -41,6 +41,9 @@ export interface DecodedJwt {
   signatureValid: boolean;
 }
 
+/** Whole unix seconds of an ISO-8601 time, as JWT claims write times. */
+export const unixSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
 const ALGORITHM = 'ed25519-nkey';
 const HEADER = base64url(JSON.stringify({ typ: 'JWT', alg: ALGORITHM }));
 

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { NatsUserLimits } from '../domain/limits.ts';
 import type { Permissions } from '../domain/subjects.ts';
 import { formatCreds } from './creds-file.ts';
+import { unixSeconds } from './jwt.ts';
 import type { KeyRing } from './key-ring.ts';
 import { signUserJwt } from './user-jwt.ts';
 
@@ -29,8 +30,6 @@ interface NatsUserRow {
   account_public_key: string;
   account_signing_key: string;
 }
-
-const unixSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /**
  * Reads what the signer produced: the current JWT of an installation or account, a NATS user's

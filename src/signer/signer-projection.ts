@@ -5,6 +5,7 @@ import type { EventMetadata } from '../events/index.ts';
 import type { ProjectionFactory } from '../projections/projection.ts';
 import { signAccountDeletionJwt } from './account-deletion-jwt.ts';
 import { signAccountJwt } from './account-jwt.ts';
+import { unixSeconds } from './jwt.ts';
 import type { KeyRing } from './key-ring.ts';
 import { signOperatorJwt } from './operator-jwt.ts';
 import { signSystemAccountJwt } from './system-account-jwt.ts';
@@ -34,7 +35,7 @@ interface AccountRow {
 }
 
 /** Unix seconds of an event: the issue time of every JWT it yields, so replays sign alike. */
-const issuedAt = (metadata: EventMetadata) => Math.floor(Date.parse(metadata.occurredAt) / 1000);
+const issuedAt = (metadata: EventMetadata) => unixSeconds(metadata.occurredAt);
 
 /**
  * The signer: turns events into operator, system account and account JWTs, stores each version
@@ -109,7 +110,7 @@ export function signerProjection(keys: KeyRing): ProjectionFactory {
       const installation = sql.installation.get(account.installation_id) as InstallationRow;
       const revocations = Object.fromEntries(
         (sql.revocations.all(accountId) as { public_key: string; revoked_at: string }[]).map(
-          (r) => [r.public_key, Math.floor(Date.parse(r.revoked_at) / 1000)],
+          (r) => [r.public_key, unixSeconds(r.revoked_at)],
         ),
       );
       const jwt = signAccountJwt(

@@ -3,12 +3,7 @@ import { TowerError, isTowerError } from '../../errors/index.ts';
 import { viewerOf } from '../request-auth.ts';
 import type { WebContext } from '../web-context.ts';
 import type { ApiContext, CommandStep } from './api-route.ts';
-import {
-  checkCommandInput,
-  commandOptions,
-  ifMatchVersion,
-  takesExpectedVersion,
-} from './command-options.ts';
+import { commandOptions, ifMatchVersion, takesExpectedVersion } from './command-options.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -57,7 +52,6 @@ export function apiContext<Body, Query>(
   };
 
   const runSteps = async (steps: CommandStep[]) => {
-    for (const step of steps) checkCommandInput(step.type, step.input);
     let expected = (input.body as { expectedVersion?: number } | undefined)?.expectedVersion;
     expected ??= ifMatchVersion(request);
     // The version the client read is checked by the first command that can check it; the

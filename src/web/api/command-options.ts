@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CommandOptions } from '../../app/command-bus.ts';
-import { commandRegistry, parseInput } from '../../commands/index.ts';
+import { commandRegistry } from '../../commands/index.ts';
 import { TowerError } from '../../errors/index.ts';
 import type { RequestAuth } from '../request-auth.ts';
 
@@ -48,11 +48,4 @@ export function takesExpectedVersion(type: string): boolean {
   const schema = commandRegistry.get(type)?.schema as
     { shape?: Record<string, unknown> } | undefined;
   return schema?.shape !== undefined && 'expectedVersion' in schema.shape;
-}
-
-/** Checks a command's input against its schema without running it. */
-export function checkCommandInput(type: string, input: Record<string, unknown>): void {
-  const definition = commandRegistry.get(type);
-  if (!definition) throw new Error(`Unknown command "${type}"`);
-  parseInput(definition.schema, input);
 }
