@@ -10,6 +10,7 @@ import {
   type RecordedEvent,
   type StreamType,
 } from '../events/index.ts';
+import { limitSql } from '../store/database.ts';
 
 /**
  * Events read and applied per page. Measured on a million events: 2,500 is about 15% faster than
@@ -187,7 +188,7 @@ function applyPages(feed: Feed, runner: ProjectionRunner, target: Database): num
     .prepare(
       `SELECT seq, stream_type, stream_id, version, type, schema_version, data,
          json_extract(metadata, '$.occurredAt'), metadata
-       FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+       FROM events WHERE seq > ? AND seq <= ? ORDER BY seq ${limitSql('?')}`,
     )
     .raw() as Statement<[number, number, number], unknown[]>;
   const hashes = feed.source

@@ -3,6 +3,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { Database, Statement } from 'better-sqlite3';
 import { KEYSTORE_SUBJECT_PREFIX } from './streams.ts';
+import { limitSql } from '../store/database.ts';
 
 /**
  * A keystore entry as the secrets table holds it and the keystore stream carries it: sealed
@@ -48,7 +49,7 @@ export class KeystoreQueue {
     this.#db = db;
     this.#mark = db.prepare<[], number | null>('SELECT max(n) FROM mirror_keystore_queue').pluck();
     this.#next = db.prepare(
-      'SELECT n, id FROM mirror_keystore_queue WHERE n <= ? ORDER BY n LIMIT ?',
+      `SELECT n, id FROM mirror_keystore_queue WHERE n <= ? ORDER BY n ${limitSql('?')}`,
     );
     this.#entry = db.prepare('SELECT * FROM secrets WHERE id = ?');
     this.#done = db.prepare('DELETE FROM mirror_keystore_queue WHERE n <= ?');

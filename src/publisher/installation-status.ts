@@ -3,6 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
 import { OutboxStore, type OutboxAction, type OutboxState } from './outbox-store.ts';
 import type { ServerInfo } from './system-requests.ts';
+import { limitSql } from '../store/database.ts';
 
 const PUBLISHER_SQL = readFileSync(new URL('./publisher.sql', import.meta.url), 'utf8');
 
@@ -218,7 +219,7 @@ function readersOf(db: Database): StatusReaders {
       all: db.prepare(`${PUBLICATIONS} WHERE o.installation_id = ? ORDER BY o.seq`),
       waiting: db.prepare(
         `${PUBLICATIONS} WHERE o.installation_id = ? AND o.state IN ('pending', 'failed')
-         ORDER BY o.seq LIMIT ?`,
+         ORDER BY o.seq ${limitSql('?')}`,
       ),
       one: db.prepare(`${PUBLICATIONS} WHERE o.installation_id = ? AND o.account_id = ?`),
       outbox: new OutboxStore(db),

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { limitSql } from '../store/database.ts';
 
 export type OutboxAction = 'update' | 'delete';
 export type OutboxState = 'pending' | 'published' | 'failed';
@@ -188,7 +189,7 @@ function statements(db: Database) {
     entries: db.prepare('SELECT * FROM outbox WHERE installation_id = ? ORDER BY seq'),
     waiting: db.prepare(
       `SELECT * FROM outbox WHERE installation_id = ? AND state IN ('pending', 'failed')
-       ORDER BY seq LIMIT ?`,
+       ORDER BY seq ${limitSql('?')}`,
     ),
     forAccount: db.prepare('SELECT * FROM outbox WHERE installation_id = ? AND account_id = ?'),
     counts: db.prepare(

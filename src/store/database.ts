@@ -25,3 +25,13 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
 }
 
 export type { Database };
+
+/**
+ * `LIMIT` from a bound parameter (`@limit` or `?`), written as an expression on purpose. SQLite
+ * 3.47+ reads a bare parameter in LIMIT while planning, so every new binding makes it plan the
+ * statement again on the next step: that re-planning cost the installations list ten times its
+ * query time. An expression keeps the plan.
+ */
+export function limitSql(parameter: string): string {
+  return `LIMIT ${parameter} + 0`;
+}

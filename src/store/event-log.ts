@@ -12,6 +12,7 @@ import {
 import { canonicalForm, canonicalJson } from './canonical-json.ts';
 import { GENESIS_HASH, hashEvent, type HashedColumns } from './event-hash.ts';
 import { EventScopes, type EventScope } from './event-scope.ts';
+import { limitSql } from './database.ts';
 
 export interface EventRow extends HashedColumns {
   hash: string;
@@ -125,7 +126,7 @@ export class EventLog {
     if (options.streamType) where.push('stream_type = @streamType');
     if (options.streamId) where.push('stream_id = @streamId');
     if (options.type) where.push('type = @type');
-    const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`;
+    const sql = `SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${limitSql('@limit')}`;
     return this.#db.prepare(sql).all({
       after: options.after ?? 0,
       limit: options.limit ?? -1,

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { StoredEventRow } from './event-log.ts';
 import { GENESIS_HASH, hashEvent } from './event-hash.ts';
 import { EventScopes } from './event-scope.ts';
+import { limitSql } from './database.ts';
 
 export interface VerifyReport {
   ok: boolean;
@@ -29,7 +30,7 @@ export function verifyLog(db: Database): VerifyReport {
     .all() as string[];
   const triggersPresent = REQUIRED_TRIGGERS.every((name) => triggers.includes(name));
 
-  const page = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const page = db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq ${limitSql('?')}`);
   const scopes = new EventScopes(db);
   let previous = { seq: 0, hash: GENESIS_HASH };
   let count = 0;

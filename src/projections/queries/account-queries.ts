@@ -4,6 +4,7 @@ import type { InstallationQueries } from './installation-queries.ts';
 import { idList, notFound } from './not-found.ts';
 import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { accountVisibleSql, viewerParams, type QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** Where the account's current JWT stands on its installation, from the publisher's outbox. */
 export interface AccountPublicationView {
@@ -98,7 +99,7 @@ export function accountQueries(db: Database, installations: InstallationQueries)
        AND (a.name, a.id) > (@afterKey, @afterId)
        AND (@search IS NULL OR a.name LIKE @search ESCAPE '\\')
        AND ${VISIBLE}
-     ORDER BY a.name, a.id LIMIT @limit`,
+     ORDER BY a.name, a.id ${limitSql('@limit')}`,
   );
   const visible = db.prepare(`SELECT 1 FROM accounts a WHERE a.id = @id AND ${VISIBLE}`);
   const visibleIds = db

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { notFound } from './not-found.ts';
 import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { viewerParams, type QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** An API token without its secret, which was shown once when it was made. */
 export interface ApiTokenView {
@@ -52,7 +53,7 @@ export function apiTokenQueries(db: Database) {
        AND (k.name, k.id) > (@afterKey, @afterId)
        AND (@search IS NULL OR k.name LIKE @search ESCAPE '\\')
        AND ${VISIBLE}
-     ORDER BY k.name, k.id LIMIT @limit`,
+     ORDER BY k.name, k.id ${limitSql('@limit')}`,
   );
 
   return {

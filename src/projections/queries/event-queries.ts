@@ -15,6 +15,7 @@ import {
   viewerParams,
   type QueryViewer,
 } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** One event of the log, as the audit list shows it. Events never carry secrets. */
 export interface EventView {
@@ -222,7 +223,7 @@ export function eventQueries(db: Database) {
       WHERE ${direction === 'forward' ? 'e.seq > @seq' : 'e.seq < @seq'}
         ${given.map((key) => `AND ${FILTERS[key]}`).join(' ')}
         AND ${VISIBLE}
-      ORDER BY e.seq ${direction === 'forward' ? 'ASC' : 'DESC'} LIMIT @limit`;
+      ORDER BY e.seq ${direction === 'forward' ? 'ASC' : 'DESC'} ${limitSql('@limit')}`;
     const params = { seq, limit: size + 1, ...viewerParams(viewer) };
     for (const key of given) Object.assign(params, { [key]: filter[key] });
 

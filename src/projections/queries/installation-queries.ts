@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { idList, notFound } from './not-found.ts';
 import { installationVisibleSql, viewerParams, type QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** An installation as the API and the pages show it. */
 export interface InstallationView {
@@ -62,7 +63,7 @@ export function installationQueries(db: Database) {
      WHERE (i.name, i.id) > (@afterKey, @afterId)
        AND (@search IS NULL OR i.name LIKE @search ESCAPE '\\')
        AND ${installationVisibleSql('i.id')}
-     ORDER BY i.name, i.id LIMIT @limit`,
+     ORDER BY i.name, i.id ${limitSql('@limit')}`,
   );
 
   return {

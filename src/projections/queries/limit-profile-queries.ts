@@ -3,6 +3,7 @@ import type { AccountLimits } from '../../domain/limits.ts';
 import { notFound } from './not-found.ts';
 import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import type { QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** A limit profile: named account limits that accounts follow. Every user may read them. */
 export interface LimitProfileView {
@@ -49,7 +50,7 @@ export function limitProfileQueries(db: Database) {
     `${SELECT}
      WHERE (p.name, p.id) > (@afterKey, @afterId)
        AND (@search IS NULL OR p.name LIKE @search ESCAPE '\\')
-     ORDER BY p.name, p.id LIMIT @limit`,
+     ORDER BY p.name, p.id ${limitSql('@limit')}`,
   );
 
   return {

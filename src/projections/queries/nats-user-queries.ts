@@ -5,6 +5,7 @@ import type { AccountQueries } from './account-queries.ts';
 import { notFound } from './not-found.ts';
 import { pageJson, pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { accountVisibleSql, viewerParams, type QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** A NATS user as the API and the pages show it; its seed appears only in the creds file. */
 export interface NatsUserView {
@@ -71,7 +72,7 @@ const JSON_SELECT = `SELECT u.name, u.id, json_object('id', u.id, 'accountId', u
 const PAGE_WHERE = `WHERE u.account_id = @accountId
     AND (u.name, u.id) > (@afterKey, @afterId)
     AND (@search IS NULL OR u.name LIKE @search ESCAPE '\\')
-  ORDER BY u.name, u.id LIMIT @limit`;
+  ORDER BY u.name, u.id ${limitSql('@limit')}`;
 
 /** The keyset position of a row: lists go by name, then id. */
 const keyOf = (row: { name: string; id: string }): [string, string] => [row.name, row.id];

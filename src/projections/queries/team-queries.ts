@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { idList, notFound } from './not-found.ts';
 import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { viewerParams, type QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** A team with the ids of its members. */
 export interface TeamView {
@@ -53,15 +54,17 @@ export function teamQueries(db: Database) {
      WHERE (t.name, t.id) > (@afterKey, @afterId)
        AND (@search IS NULL OR t.name LIKE @search ESCAPE '\\')
        AND ${VISIBLE}
-     ORDER BY t.name, t.id LIMIT @limit`,
+     ORDER BY t.name, t.id ${limitSql('@limit')}`,
   );
 
   // Names only, no member lists: the pages that name teams read them on every request. A user's
   // teams come through team_members_by_user rather than a scan of every team.
-  const allNames = db.prepare('SELECT t.id, t.name FROM teams t ORDER BY t.name, t.id LIMIT ?');
+  const allNames = db.prepare(
+    `SELECT t.id, t.name FROM teams t ORDER BY t.name, t.id ${limitSql('?')}`,
+  );
   const memberNames = db.prepare(
     `SELECT t.id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id
-     WHERE m.user_id = ? ORDER BY t.name, t.id LIMIT ?`,
+     WHERE m.user_id = ? ORDER BY t.name, t.id ${limitSql('?')}`,
   );
 
   return {

@@ -3,6 +3,7 @@ import type { TowerRole } from '../../events/index.ts';
 import { idList, notFound } from './not-found.ts';
 import { pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { viewerParams, type QueryViewer } from './viewer.ts';
+import { limitSql } from '../../store/database.ts';
 
 /** A Tower user as the API and the pages show it; the password hash stays in the keystore. */
 export interface TowerUserView {
@@ -66,7 +67,7 @@ export function towerUserQueries(db: Database) {
        AND (@search IS NULL OR u.email LIKE @search ESCAPE '\\'
          OR u.display_name LIKE @search ESCAPE '\\')
        AND ${VISIBLE}
-     ORDER BY u.email, u.id LIMIT @limit`,
+     ORDER BY u.email, u.id ${limitSql('@limit')}`,
   );
 
   return {
