@@ -4,6 +4,7 @@ import { apiTokenQueries } from './api-token-queries.ts';
 import { eventQueries } from './event-queries.ts';
 import { installationQueries } from './installation-queries.ts';
 import { limitProfileQueries } from './limit-profile-queries.ts';
+import { nameQueries } from './name-queries.ts';
 import { natsUserQueries } from './nats-user-queries.ts';
 import { teamQueries } from './team-queries.ts';
 import { towerUserQueries } from './tower-user-queries.ts';
@@ -13,6 +14,7 @@ export type * from './api-token-queries.ts';
 export type * from './event-queries.ts';
 export type * from './installation-queries.ts';
 export type * from './limit-profile-queries.ts';
+export type * from './name-queries.ts';
 export type * from './nats-user-queries.ts';
 export type * from './team-queries.ts';
 export type * from './tower-user-queries.ts';
@@ -41,6 +43,7 @@ export function createQueries(db: Database) {
     limitProfiles: limitProfileQueries(db),
     events: eventQueries(db),
     apiTokens: apiTokenQueries(db),
+    names: nameQueries(db),
   };
 }
 

@@ -72,7 +72,7 @@ function pageHref(query: AuditQuery, cursor: string | null): string | null {
  * installations and accounts visible to them (the events query decides).
  */
 export async function auditPages(app: FastifyInstance): Promise<void> {
-  const { queries, tower } = app.web;
+  const { queries } = app.web;
 
   app.get('/audit', async (request, reply) => {
     const viewer = viewerFor(request);
@@ -82,7 +82,7 @@ export async function auditPages(app: FastifyInstance): Promise<void> {
     const page = failed
       ? { items: [], nextCursor: null }
       : queries.events.summaries(viewer, filter, { cursor: query.cursor, limit: 50 });
-    const names = eventNames(tower.reader, viewer.admin);
+    const names = eventNames(queries.names, viewer.admin);
     const rows = page.items.map((event) => ({
       seq: event.seq,
       type: event.type,

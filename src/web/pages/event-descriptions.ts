@@ -1,5 +1,5 @@
-import type { DomainReader } from '../../commands/index.ts';
 import type { EventOf, TowerEventType } from '../../events/index.ts';
+import type { NameLookup, NameQueries } from '../../projections/queries/index.ts';
 
 /**
  * Names of what events point at, as they are called now; something deleted since shows as its
@@ -16,19 +16,19 @@ export interface EventNames {
   profile(id: string): string;
 }
 
-export function eventNames(reader: DomainReader, admin: boolean): EventNames {
-  const team = remembered((id) => reader.team(id)?.name);
+export function eventNames(names: NameQueries, admin: boolean): EventNames {
+  const team = remembered(names.team);
   return {
-    user: remembered((id) => reader.towerUser(id)?.displayName),
+    user: remembered(names.towerUser),
     team,
     teams: (ids) => {
       if (ids.length === 0) return 'no teams (everyone)';
       return admin ? ids.map(team).join(', ') : `${ids.length} team(s)`;
     },
-    installation: remembered((id) => reader.installation(id)?.name),
-    account: remembered((id) => reader.account(id)?.name),
-    natsUser: remembered((id) => reader.natsUser(id)?.name),
-    profile: remembered((id) => reader.limitProfile(id)?.name),
+    installation: remembered(names.installation),
+    account: remembered(names.account),
+    natsUser: remembered(names.natsUser),
+    profile: remembered(names.limitProfile),
   };
 }
 
@@ -36,7 +36,7 @@ export function eventNames(reader: DomainReader, admin: boolean): EventNames {
  * A name lookup that reads each id once: a page of events names the same few users and
  * accounts over and over. The names live as long as the `EventNames` (one page).
  */
-function remembered(read: (id: string) => string | undefined): (id: string) => string {
+function remembered(read: NameLookup): (id: string) => string {
   const names = new Map<string, string>();
   return (id) => {
     let name = names.get(id);
