@@ -27,10 +27,11 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
 export type { Database };
 
 /**
- * `LIMIT` from a bound parameter (`@limit` or `?`), written as an expression on purpose. SQLite
- * 3.47+ reads a bare parameter in LIMIT while planning, so every new binding makes it plan the
- * statement again on the next step: that re-planning cost the installations list ten times its
- * query time. An expression keeps the plan.
+ * `LIMIT` from a bound parameter (`@limit` or `?`), written as an expression on purpose. The
+ * SQLite that better-sqlite3 bundles (3.53) reads a bare LIMIT parameter while planning, so
+ * every new binding makes it plan the statement again on the next step; measured, that
+ * re-planning cost the installations list ten times its query time. An expression keeps the
+ * plan. test/store/limit-sql.test.ts keeps bare LIMIT parameters out of the sources.
  */
 export function limitSql(parameter: string): string {
   return `LIMIT ${parameter} + 0`;
