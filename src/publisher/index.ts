@@ -5,7 +5,9 @@ export type { PublishedEvent } from './outbox-drainer.ts';
 export type { ReconcileReport } from './reconcile.ts';
 export {
   readInstallationStatus,
+  readListStatuses,
   type AccountPublication,
+  type InstallationListStatus,
   type InstallationStatus,
   type StatusScope,
 } from './installation-status.ts';

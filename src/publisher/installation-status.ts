@@ -168,6 +168,32 @@ export function readInstallationStatus(
   };
 }
 
+/** What a list of installations shows of each one's status. */
+export interface InstallationListStatus {
+  reachable: boolean;
+  /** Accounts pending or failed; left at zero unless the counts were asked for. */
+  waiting: number;
+}
+
+/**
+ * The list status of several installations in one statement, however many there are: a page
+ * of installations read one status each ran a statement per row. `counts: false` leaves
+ * `waiting` at zero, for readers that may not see every account.
+ */
+export function readListStatuses(
+  db: Database,
+  installationIds: readonly string[],
+  options: { counts: boolean },
+): Map<string, InstallationListStatus> {
+  const rows = readersOf(db).list.all({
+    ids: JSON.stringify(installationIds),
+    counts: options.counts ? 1 : 0,
+  }) as { id: string; reachable: number | null; waiting: number }[];
+  return new Map(
+    rows.map((row) => [row.id, { reachable: row.reachable === 1, waiting: row.waiting }]),
+  );
+}
+
 /**
  * The statements a status read runs, prepared once per database: pages read a status on
  * every request. They read no JWTs (the largest columns) and name each account in the same
@@ -175,6 +201,7 @@ export function readInstallationStatus(
  */
 interface StatusReaders {
   status: Statement;
+  list: Statement;
   all: Statement;
   waiting: Statement;
   one: Statement;
@@ -215,6 +242,13 @@ function readersOf(db: Database): StatusReaders {
            s.reconciled_at
          FROM installations i LEFT JOIN installation_status s ON s.installation_id = i.id
          WHERE i.id = ?`,
+      ),
+      list: db.prepare(
+        `SELECT i.value AS id, s.reachable,
+           CASE WHEN @counts = 1 THEN (SELECT count(*) FROM outbox o
+             WHERE o.installation_id = i.value AND o.state IN ('pending', 'failed'))
+           ELSE 0 END AS waiting
+         FROM json_each(@ids) i LEFT JOIN installation_status s ON s.installation_id = i.value`,
       ),
       all: db.prepare(`${PUBLICATIONS} WHERE o.installation_id = ? ORDER BY o.seq`),
       waiting: db.prepare(

@@ -263,6 +263,41 @@ describe('installation pages', () => {
       expect(conf.statusCode).toBe(403);
     });
 
+    it('shows the list status of each installation, and counts waiting accounts to admins only', async () => {
+      const waiting = web.tower.db
+        .prepare(
+          `SELECT count(*) FROM outbox WHERE installation_id = ? AND state IN ('pending', 'failed')`,
+        )
+        .pluck()
+        .get(world.installation) as number;
+      expect(waiting).toBeGreaterThan(0);
+      const row = (html: string) => {
+        const start = html.indexOf(`href="/installations/${world.installation}"`);
+        return html.slice(start, html.indexOf('</tr>', start));
+      };
+
+      const byAdmin = row((await getPage(web, admin(), '/installations')).body);
+      const byOwner = row((await getPage(web, world.sessions.owner, '/installations')).body);
+      expect(byAdmin).toContain(`${waiting} not published`);
+      expect(byOwner).toContain('badge down');
+      expect(byOwner).not.toContain('not published');
+
+      web.tower.db
+        .prepare(
+          `INSERT INTO installation_status (installation_id, reachable, checked_at)
+           VALUES (?, 1, ?) ON CONFLICT (installation_id) DO UPDATE SET reachable = 1`,
+        )
+        .run(world.installation, new Date().toISOString());
+      try {
+        const reachable = row((await getPage(web, world.sessions.owner, '/installations')).body);
+        expect(reachable).toContain('badge ok');
+      } finally {
+        web.tower.db
+          .prepare('DELETE FROM installation_status WHERE installation_id = ?')
+          .run(world.installation);
+      }
+    });
+
     it('refuses a user who posts the create form, and stores nothing', async () => {
       const head = web.tower.log.head().seq;
 

@@ -4,6 +4,7 @@ import { requireAdmin } from '../../commands/rules.ts';
 import type { InstallationView } from '../../projections/queries/index.ts';
 import {
   readInstallationStatus,
+  readListStatuses,
   type InstallationStatus,
   type StatusScope,
 } from '../../publisher/index.ts';
@@ -98,10 +99,16 @@ export async function installationPages(app: FastifyInstance): Promise<void> {
     const list = listRequest(request.query);
     const page = app.web.queries.installations.list(viewer(request), list);
     const teams = visibleTeams(app, viewer(request));
+    // Counts of waiting accounts tell of accounts a user may not see: admins only.
+    const statuses = readListStatuses(
+      app.web.tower.db,
+      page.items.map((installation) => installation.id),
+      { counts: isAdmin(request) },
+    );
     const rows = page.items.map((installation) => ({
       installation,
       teams: teamNames(teams, installation.teams),
-      status: visibleStatus(app, request, installation.id, { accounts: 'waiting', limit: 0 }),
+      status: statuses.get(installation.id) ?? { reachable: false, waiting: 0 },
     }));
     const view = htmxTarget(request) === 'installation-list' ? 'list' : 'index';
     return renderPage(request, reply, `installations/${view}`, {
