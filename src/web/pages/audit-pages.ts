@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { eventTypes } from '../../events/index.ts';
 import type { EventFilter } from '../../projections/queries/index.ts';
 import { viewerFor, type FieldErrors } from './form-actions.ts';
-import { describeEvent, eventNames } from './event-descriptions.ts';
+import { describeEvent, pageNames } from './event-descriptions.ts';
 import { renderPage } from './render.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/u;
@@ -82,7 +82,7 @@ export async function auditPages(app: FastifyInstance): Promise<void> {
     const page = failed
       ? { items: [], nextCursor: null }
       : queries.events.summaries(viewer, filter, { cursor: query.cursor, limit: 50 });
-    const names = eventNames(queries.names, viewer.admin);
+    const names = pageNames(queries.names, viewer.admin, page.items);
     const rows = page.items.map((event) => ({
       seq: event.seq,
       type: event.type,

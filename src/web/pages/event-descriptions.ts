@@ -16,36 +16,69 @@ export interface EventNames {
   profile(id: string): string;
 }
 
-export function eventNames(names: NameQueries, admin: boolean): EventNames {
-  const team = remembered(names.team);
+type NameKind = 'user' | 'team' | 'installation' | 'account' | 'natsUser' | 'profile';
+
+/** What naming and describing an event reads of it. */
+export interface DescribedEvent {
+  type: string;
+  data: unknown;
+  actorId: string;
+}
+
+/**
+ * Names for a page of events, read with one statement per kind of entity: the describers run
+ * once to learn which ids the page names, and the lines are then written with every name at
+ * hand. Naming each id as it came up ran a statement for each.
+ */
+export function pageNames(
+  queries: NameQueries,
+  admin: boolean,
+  events: readonly DescribedEvent[],
+): EventNames {
+  const wanted: Record<NameKind, Set<string>> = {
+    user: new Set(),
+    team: new Set(),
+    installation: new Set(),
+    account: new Set(),
+    natsUser: new Set(),
+    profile: new Set(),
+  };
+  const recorder = namesBy((kind, id) => {
+    wanted[kind].add(id);
+    return id;
+  }, admin);
+  for (const event of events) {
+    wanted.user.add(event.actorId);
+    describeEvent(event.type, event.data, recorder);
+  }
+  const read = (kind: NameKind, lookup: NameLookup) => lookup([...wanted[kind]]);
+  const found: Record<NameKind, Map<string, string>> = {
+    user: read('user', queries.towerUsers),
+    team: read('team', queries.teams),
+    installation: read('installation', queries.installations),
+    account: read('account', queries.accounts),
+    natsUser: read('natsUser', queries.natsUsers),
+    profile: read('profile', queries.limitProfiles),
+  };
+  return namesBy((kind, id) => {
+    const name = found[kind].get(id);
+    return name === undefined ? id : `"${name}"`;
+  }, admin);
+}
+
+function namesBy(name: (kind: NameKind, id: string) => string, admin: boolean): EventNames {
+  const team = (id: string) => name('team', id);
   return {
-    user: remembered(names.towerUser),
+    user: (id) => name('user', id),
     team,
     teams: (ids) => {
       if (ids.length === 0) return 'no teams (everyone)';
       return admin ? ids.map(team).join(', ') : `${ids.length} team(s)`;
     },
-    installation: remembered(names.installation),
-    account: remembered(names.account),
-    natsUser: remembered(names.natsUser),
-    profile: remembered(names.limitProfile),
-  };
-}
-
-/**
- * A name lookup that reads each id once: a page of events names the same few users and
- * accounts over and over. The names live as long as the `EventNames` (one page).
- */
-function remembered(read: NameLookup): (id: string) => string {
-  const names = new Map<string, string>();
-  return (id) => {
-    let name = names.get(id);
-    if (name === undefined) {
-      const found = read(id);
-      name = found ? `"${found}"` : id;
-      names.set(id, name);
-    }
-    return name;
+    installation: (id) => name('installation', id),
+    account: (id) => name('account', id),
+    natsUser: (id) => name('natsUser', id),
+    profile: (id) => name('profile', id),
   };
 }
 
