@@ -263,6 +263,26 @@ describe('installation pages', () => {
       expect(conf.statusCode).toBe(403);
     });
 
+    it('lists only the waiting accounts a user may see on the installation page', async () => {
+      const { id: hidden } = await web.tower.bus.execute(
+        'CreateAccount',
+        { installationId: world.installation, name: 'blue-secret', teams: [world.blue] },
+        world.admin,
+      );
+      try {
+        const path = `/installations/${world.installation}`;
+        const byOwner = (await getPage(web, world.sessions.owner, path)).body;
+        const byAdmin = (await getPage(web, admin(), path)).body;
+        const waitingPart = (html: string) => html.slice(html.indexOf('Not yet published'));
+
+        expect(waitingPart(byOwner)).toContain('orders');
+        expect(byOwner).not.toContain('blue-secret');
+        expect(waitingPart(byAdmin)).toContain('blue-secret');
+      } finally {
+        await web.tower.bus.execute('DeleteAccount', { accountId: hidden! }, world.admin);
+      }
+    });
+
     it('shows the list status of each installation, and counts waiting accounts to admins only', async () => {
       const waiting = web.tower.db
         .prepare(

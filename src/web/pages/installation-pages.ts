@@ -63,7 +63,7 @@ export function visibleStatus(
   const viewer = viewerOf(authOf(request));
   const canSee = (accountId: string) => {
     try {
-      app.web.queries.accounts.get(viewer, accountId);
+      app.web.queries.accounts.requireVisible(viewer, accountId);
       return true;
     } catch (error) {
       if (isTowerError(error) && error.code === 'not_found') return false;
