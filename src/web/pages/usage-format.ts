@@ -12,6 +12,14 @@ export interface Usage {
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
+/** One formatter for every count: `toLocaleString` builds a new one on each call. */
+const COUNT_FORMAT = new Intl.NumberFormat('en');
+
+/** A count with thousands separators: 12,345. */
+export function count(value: number): string {
+  return COUNT_FORMAT.format(value);
+}
+
 /** A byte count as people read it: 1.5 MiB. */
 export function bytes(value: number): string {
   let unit = 0;
@@ -29,12 +37,12 @@ export function limitText(value: number | boolean | undefined, inBytes = false):
   if (value === undefined) return 'from the profile';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (value === -1) return 'unlimited';
-  return inBytes ? bytes(value) : value.toLocaleString('en');
+  return inBytes ? bytes(value) : count(value);
 }
 
 /** A used amount against a limit (`-1` unlimited, `0` none allowed). */
 export function usage(used: number, limit: number, inBytes = false): Usage {
-  const show = (value: number) => (inBytes ? bytes(value) : value.toLocaleString('en'));
+  const show = (value: number) => (inBytes ? bytes(value) : count(value));
   const unlimited = limit < 0;
   const max = unlimited ? Math.max(used, 1) : Math.max(limit, 1);
   const high = !unlimited && used >= limit * 0.8;
@@ -43,4 +51,4 @@ export function usage(used: number, limit: number, inBytes = false): Usage {
 }
 
 /** The helpers the views call, passed to them as `it.fmt`. */
-export const fmt = { bytes, limitText, usage };
+export const fmt = { bytes, count, limitText, usage };
