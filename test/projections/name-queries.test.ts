@@ -29,21 +29,21 @@ describe('names of what events point at', () => {
     const profile = (await run('CreateLimitProfile', { name: 'small', limits: { connections: 5 } }))
       .id!;
 
-    expect(names.teams([team])).toEqual(new Map([[team, 'Ops']]));
-    expect(names.installations([installationId])).toEqual(new Map([[installationId, 'prod']]));
-    expect(names.limitProfiles([profile])).toEqual(new Map([[profile, 'small']]));
-    expect(names.towerUsers([tower.admin.userId]).get(tower.admin.userId)).toBe(
+    expect(names.team([team])).toEqual(new Map([[team, 'Ops']]));
+    expect(names.installation([installationId])).toEqual(new Map([[installationId, 'prod']]));
+    expect(names.profile([profile])).toEqual(new Map([[profile, 'small']]));
+    expect(names.user([tower.admin.userId]).get(tower.admin.userId)).toBe(
       tower.reader.towerUser(tower.admin.userId)!.displayName,
     );
-    expect(names.accounts([])).toEqual(new Map());
+    expect(names.account([])).toEqual(new Map());
 
     await run('UpdateAccount', { accountId, name: 'billing' });
-    expect(names.accounts([accountId, 'no-such-account'])).toEqual(
+    expect(names.account([accountId, 'no-such-account'])).toEqual(
       new Map([[accountId, 'billing']]),
     );
 
     await run('DeleteNatsUser', { natsUserId: svc });
-    expect(names.natsUsers([svc, web, web])).toEqual(new Map([[web, 'web']]));
+    expect(names.natsUser([svc, web, web])).toEqual(new Map([[web, 'web']]));
   });
 
   it('names a page of events as describing them one by one would, ids for what is gone', async () => {

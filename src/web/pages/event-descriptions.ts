@@ -1,5 +1,5 @@
 import type { EventOf, TowerEventType } from '../../events/index.ts';
-import type { NameLookup, NameQueries } from '../../projections/queries/index.ts';
+import type { NameKind, NameQueries } from '../../projections/queries/index.ts';
 
 /**
  * Names of what events point at, as they are called now; something deleted since shows as its
@@ -15,8 +15,6 @@ export interface EventNames {
   natsUser(id: string): string;
   profile(id: string): string;
 }
-
-type NameKind = 'user' | 'team' | 'installation' | 'account' | 'natsUser' | 'profile';
 
 /** What naming and describing an event reads of it. */
 export interface DescribedEvent {
@@ -35,33 +33,22 @@ export function pageNames(
   admin: boolean,
   events: readonly DescribedEvent[],
 ): EventNames {
-  const wanted: Record<NameKind, Set<string>> = {
-    user: new Set(),
-    team: new Set(),
-    installation: new Set(),
-    account: new Set(),
-    natsUser: new Set(),
-    profile: new Set(),
+  const wanted = new Map<NameKind, Set<string>>();
+  const want = (kind: NameKind, id: string) => {
+    const ids = wanted.get(kind) ?? new Set<string>();
+    wanted.set(kind, ids.add(id));
   };
   const recorder = namesBy((kind, id) => {
-    wanted[kind].add(id);
+    want(kind, id);
     return id;
   }, admin);
   for (const event of events) {
-    wanted.user.add(event.actorId);
+    want('user', event.actorId);
     describeEvent(event.type, event.data, recorder);
   }
-  const read = (kind: NameKind, lookup: NameLookup) => lookup([...wanted[kind]]);
-  const found: Record<NameKind, Map<string, string>> = {
-    user: read('user', queries.towerUsers),
-    team: read('team', queries.teams),
-    installation: read('installation', queries.installations),
-    account: read('account', queries.accounts),
-    natsUser: read('natsUser', queries.natsUsers),
-    profile: read('profile', queries.limitProfiles),
-  };
+  const found = new Map([...wanted].map(([kind, ids]) => [kind, queries[kind]([...ids])] as const));
   return namesBy((kind, id) => {
-    const name = found[kind].get(id);
+    const name = found.get(kind)?.get(id);
     return name === undefined ? id : `"${name}"`;
   }, admin);
 }
