@@ -20,6 +20,7 @@ const envSchema = z.object({
     .optional(),
   TOWER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   TOWER_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
+  TOWER_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
   TOWER_NATS_URL: z.string().min(1).optional(),
   TOWER_NATS_CREDS: z.string().min(1).optional(),
   TOWER_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
@@ -40,6 +41,8 @@ export interface WebConfig {
   sessionMaxMs: number;
   /** Login attempts allowed per client address and per email within `windowMs`. */
   loginLimit: { perIp: number; perEmail: number; windowMs: number };
+  /** Memory for page and API answers kept until the next commit; 0 turns the cache off. */
+  responseCacheBytes: number;
 }
 
 /** Where the event mirror publishes: a NATS server Tower starts itself, or one it is given. */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TowerConfig {
       sessionIdleMs: e.TOWER_SESSION_IDLE_MINUTES * MINUTE,
       sessionMaxMs: e.TOWER_SESSION_MAX_HOURS * 60 * MINUTE,
       loginLimit: { perIp: 30, perEmail: 10, windowMs: 15 * MINUTE },
+      responseCacheBytes: e.TOWER_RESPONSE_CACHE_MB * 1024 * 1024,
     },
     nats: natsConfig(e),
   };

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TowerUserState } from '../commands/domain-reader.ts';
+import type { ApiTokenState, TowerUserState } from '../commands/domain-reader.ts';
 import { secretEntry } from '../domain/secret-entries.ts';
 import { TowerError } from '../errors/index.ts';
 import { parseApiToken, secretMatches } from './api-token-format.ts';
 import { isApiRequest } from './error-handler.ts';
+import { GenerationCache } from './generation-cache.ts';
+import { generationOf } from './request-generation.ts';
 import type { RequestAuth } from './request-auth.ts';
 import type { WebContext } from './web-context.ts';
 
@@ -12,19 +14,25 @@ const unauthenticated = (message: string) => new TowerError('unauthenticated', m
 /**
  * Works out who sent each request, before its body is read: an API request with
  * `Authorization: Bearer` is that token's user (a bad token is 401 at once, with no fallback to
- * the cookie); anything else is the session cookie's user, or anonymous. The user is read
- * afresh on every request, so disabling someone ends their sessions and tokens at once.
+ * the cookie); anything else is the session cookie's user, or anonymous. The user and the token
+ * are read as they stand on every request (kept in memory only until the next commit), so
+ * disabling someone ends their sessions and tokens at once.
  * Routes are closed to anonymous requests unless their config says `auth: 'optional'`.
  */
 export function registerAuthentication(app: FastifyInstance, web: WebContext): void {
   app.decorateRequest('auth', null);
-  const digests = new TokenDigests(web);
+  const reads: AuthReads = {
+    web,
+    digests: new TokenDigests(web),
+    users: new GenerationCache(MAX_KEPT),
+    tokens: new GenerationCache(MAX_KEPT),
+  };
 
   app.addHook('onRequest', async (request) => {
     request.auth =
       isApiRequest(request) && request.headers.authorization !== undefined
-        ? tokenAuth(request.headers.authorization, web, digests)
-        : sessionAuth(request, web);
+        ? tokenAuth(request, request.headers.authorization, reads)
+        : sessionAuth(request, reads);
 
     const required = (request.routeOptions.config.auth ?? 'required') === 'required';
     if (required && !request.auth) {
@@ -33,9 +41,39 @@ export function registerAuthentication(app: FastifyInstance, web: WebContext): v
   });
 }
 
-function activeUser(web: WebContext, userId: string): TowerUserState | undefined {
-  const user = web.tower.reader.towerUser(userId);
+/** How many users and tokens stay in memory within one write generation. */
+const MAX_KEPT = 10_000;
+
+/**
+ * The reads authentication makes on every request. Users and tokens are kept only within one
+ * write generation: any commit (a user disabled, a token revoked, from this process or the
+ * CLI) empties them, so they save a statement per request without keeping anyone signed in.
+ */
+interface AuthReads {
+  web: WebContext;
+  digests: TokenDigests;
+  users: GenerationCache<TowerUserState | null>;
+  tokens: GenerationCache<ApiTokenState | null>;
+}
+
+function activeUser(request: FastifyRequest, reads: AuthReads, userId: string) {
+  const generation = generationOf(request, reads.web);
+  let user = reads.users.get(generation, userId);
+  if (user === undefined) {
+    user = reads.web.tower.reader.towerUser(userId) ?? null;
+    reads.users.set(generation, userId, user);
+  }
   return user && !user.disabled ? user : undefined;
+}
+
+function apiToken(request: FastifyRequest, reads: AuthReads, tokenId: string) {
+  const generation = generationOf(request, reads.web);
+  let token = reads.tokens.get(generation, tokenId);
+  if (token === undefined) {
+    token = reads.web.tower.reader.apiToken(tokenId) ?? null;
+    reads.tokens.set(generation, tokenId, token);
+  }
+  return token ?? undefined;
 }
 
 /** How many token digests stay in memory; past it the memory starts over. */
@@ -67,16 +105,16 @@ class TokenDigests {
   }
 }
 
-function tokenAuth(header: string, web: WebContext, digests: TokenDigests): RequestAuth {
+function tokenAuth(request: FastifyRequest, header: string, reads: AuthReads): RequestAuth {
   const [scheme, value] = header.split(' ', 2);
   const parsed = scheme?.toLowerCase() === 'bearer' && value ? parseApiToken(value.trim()) : null;
-  const token = parsed && web.tower.reader.apiToken(parsed.tokenId);
-  const expired = token?.expiresAt && Date.parse(token.expiresAt) <= web.now();
+  const token = parsed && apiToken(request, reads, parsed.tokenId);
+  const expired = token?.expiresAt && Date.parse(token.expiresAt) <= reads.web.now();
   if (!parsed || !token || token.revoked || expired) {
     throw unauthenticated('The API token is not valid: unknown, revoked or expired.');
   }
-  const digest = digests.get(token.id);
-  const user = activeUser(web, token.userId);
+  const digest = reads.digests.get(token.id);
+  const user = activeUser(request, reads, token.userId);
   if (!secretMatches(parsed.secret, digest) || !user) {
     throw unauthenticated('The API token is not valid: unknown, revoked or expired.');
   }
@@ -89,12 +127,13 @@ function tokenAuth(header: string, web: WebContext, digests: TokenDigests): Requ
   };
 }
 
-function sessionAuth(request: FastifyRequest, web: WebContext): RequestAuth | null {
+function sessionAuth(request: FastifyRequest, reads: AuthReads): RequestAuth | null {
+  const { web } = reads;
   const id = request.cookies[web.cookieName];
   const session = id ? web.sessions.find(id, web.now()) : null;
   if (!session) return null;
 
-  const user = activeUser(web, session.userId);
+  const user = activeUser(request, reads, session.userId);
   if (!user) {
     web.sessions.end(session.idHash);
     return null;

@@ -9,6 +9,7 @@ import type { Tower } from '../app/open-tower.ts';
 import type { WebConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createQueries } from '../projections/queries/index.ts';
+import { writeGeneration } from '../store/write-generation.ts';
 import type { Publisher } from '../publisher/index.ts';
 import { registerApi } from './api/api-plugin.ts';
 import { registerAuthentication } from './authentication.ts';
@@ -20,7 +21,9 @@ import { registerHealthRoute } from './health-route.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 import { registerLoginRoutes } from './login-routes.ts';
 import { placeholderPages } from './placeholder-pages.ts';
+import { registerRequestGeneration } from './request-generation.ts';
 import { registerRequestLogging } from './request-logging.ts';
+import { registerResponseCache, responseCache } from './response-cache.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { sessionCookieName } from './session-cookie.ts';
 import { SessionStore } from './session-store.ts';
@@ -42,7 +45,8 @@ export interface BuildServerOptions {
 
 /**
  * Builds Tower's web server without starting it: security headers, body parsing with limits,
- * cookies, authentication (session or API token), CSRF protection, one log line per request,
+ * cookies, authentication (session or API token), CSRF protection, answers kept until the next
+ * commit, one log line per request,
  * problem+json errors, login and logout, the JSON API under /api/v1 and the pages.
  *
  * @example
@@ -73,8 +77,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerSecurityHeaders(app, web.https);
   await registerBodyParsing(app);
   await app.register(cookie);
+  registerRequestGeneration(app);
   registerAuthentication(app, web);
   registerCsrfProtection(app, web);
+  registerResponseCache(app, web);
 
   registerHealthRoute(app);
   registerLoginRoutes(app, web);
@@ -99,5 +105,7 @@ function webContext(options: BuildServerOptions): WebContext {
     https,
     cookieName: sessionCookieName(https),
     now: options.now ?? Date.now,
+    generation: writeGeneration(tower.db),
+    responses: responseCache(config.responseCacheBytes),
   };
 }

@@ -2,7 +2,9 @@ import type { Tower } from '../app/open-tower.ts';
 import type { WebConfig } from '../config.ts';
 import type { Queries } from '../projections/queries/index.ts';
 import type { Publisher } from '../publisher/index.ts';
+import type { GenerationCache } from './generation-cache.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import type { CachedResponse } from './response-cache.ts';
 import type { SessionStore } from './session-store.ts';
 
 /**
@@ -22,6 +24,10 @@ export interface WebContext {
   cookieName: string;
   /** Milliseconds since the epoch; tests move it. */
   now(): number;
+  /** The database's write generation, read afresh (src/store/write-generation.ts). */
+  generation(): string;
+  /** Answers of cacheable GET routes, kept until the next commit (response-cache.ts). */
+  responses: GenerationCache<CachedResponse>;
 }
 
 declare module 'fastify' {

@@ -48,6 +48,7 @@ export const accountRoutes = [
   apiRoute({
     method: 'GET',
     path: '/installations/:id/accounts',
+    cache: true,
     tag,
     summary: 'List the accounts of an installation that you may see, by name',
     query: pageQuery,
@@ -69,6 +70,7 @@ export const accountRoutes = [
   apiRoute({
     method: 'GET',
     path: '/accounts/:id',
+    cache: true,
     tag,
     summary: 'Read an account with its limits and publication state',
     handle: (ctx) => view(ctx, ctx.params.id!),

@@ -60,6 +60,11 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** The success response's content: JSON (default) or plain text. */
   produces?: 'json' | 'text';
   auth?: RouteAuth;
+  /**
+   * True for a GET whose answer comes from the read models alone (no clock, no live NATS data,
+   * no secret): it is kept until the next commit (src/web/response-cache.ts).
+   */
+  cache?: boolean;
   handle(ctx: ApiContext<z.output<B>, z.output<Q>>): unknown;
 }
 

@@ -28,6 +28,7 @@ export const eventRoutes = [
   apiRoute({
     method: 'GET',
     path: '/events',
+    cache: true,
     tag: 'events',
     summary:
       'The audit log, newest first (or forward from ?after=SEQ), of what you may see; filter ' +

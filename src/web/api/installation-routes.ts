@@ -27,6 +27,7 @@ export const installationRoutes = [
   apiRoute({
     method: 'GET',
     path: '/installations',
+    cache: true,
     tag,
     summary: 'List the installations you may see, by name',
     query: pageQuery,
@@ -47,6 +48,7 @@ export const installationRoutes = [
   apiRoute({
     method: 'GET',
     path: '/installations/:id',
+    cache: true,
     tag,
     summary: 'Read an installation',
     handle: (ctx) => view(ctx, ctx.params.id!),

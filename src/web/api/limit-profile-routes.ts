@@ -30,6 +30,7 @@ export const limitProfileRoutes = [
   apiRoute({
     method: 'GET',
     path: '/limit-profiles',
+    cache: true,
     tag,
     summary: 'List limit profiles by name',
     query: pageQuery,
@@ -50,6 +51,7 @@ export const limitProfileRoutes = [
   apiRoute({
     method: 'GET',
     path: '/limit-profiles/:id',
+    cache: true,
     tag,
     summary: 'Read a limit profile',
     handle: (ctx) => view(ctx, ctx.params.id!),

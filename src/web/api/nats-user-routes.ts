@@ -18,6 +18,7 @@ export const natsUserRoutes = [
   apiRoute({
     method: 'GET',
     path: '/accounts/:id/nats-users',
+    cache: true,
     tag,
     summary: 'List the NATS users of an account you may see, by name',
     query: pageQuery,
@@ -41,6 +42,7 @@ export const natsUserRoutes = [
   apiRoute({
     method: 'GET',
     path: '/nats-users/:id',
+    cache: true,
     tag,
     summary: 'Read a NATS user',
     handle: (ctx) => view(ctx, ctx.params.id!),

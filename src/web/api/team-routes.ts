@@ -12,6 +12,7 @@ export const teamRoutes = [
   apiRoute({
     method: 'GET',
     path: '/teams',
+    cache: true,
     tag,
     summary: 'List teams, by name (a user sees the teams they belong to)',
     query: pageQuery,
@@ -32,6 +33,7 @@ export const teamRoutes = [
   apiRoute({
     method: 'GET',
     path: '/teams/:id',
+    cache: true,
     tag,
     summary: 'Read a team with its members',
     handle: (ctx) => view(ctx, ctx.params.id!),

@@ -52,6 +52,7 @@ export const towerUserRoutes = [
   apiRoute({
     method: 'GET',
     path: '/users',
+    cache: true,
     tag,
     summary: 'List Tower users by email (a user sees only themself); q searches email and name',
     query: pageQuery,
@@ -73,6 +74,7 @@ export const towerUserRoutes = [
   apiRoute({
     method: 'GET',
     path: '/users/:id',
+    cache: true,
     tag,
     summary: 'Read a Tower user',
     handle: (ctx) => view(ctx, ctx.params.id!),

@@ -20,7 +20,7 @@ import {
   teamNames,
   visibleTeams,
 } from './page-input.ts';
-import { renderPage } from './render.ts';
+import { CACHED_PAGE, renderPage } from './render.ts';
 import { fmt } from './usage-format.ts';
 
 type Params = { Params: { id: string } };
@@ -165,7 +165,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get<Params>('/accounts/:id', async (request, reply) =>
+  app.get<Params>('/accounts/:id', CACHED_PAGE, async (request, reply) =>
     renderShow(request, reply, request.params.id),
   );
 

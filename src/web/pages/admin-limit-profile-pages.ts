@@ -18,7 +18,7 @@ import {
   postedProfileValues,
   profileValues,
 } from './limit-profile-form.ts';
-import { renderPage } from './render.ts';
+import { CACHED_PAGE, renderPage } from './render.ts';
 
 type WithId = { Params: { id: string } };
 
@@ -70,7 +70,9 @@ function targetProfile(request: FastifyRequest<WithId>): LimitProfileView {
 
 /** Admins name sets of account limits; accounts follow a profile, new ones the default. */
 export async function adminLimitProfilePages(app: FastifyInstance): Promise<void> {
-  app.get('/admin/limit-profiles', async (request, reply) => renderProfiles(request, reply));
+  app.get('/admin/limit-profiles', CACHED_PAGE, async (request, reply) =>
+    renderProfiles(request, reply),
+  );
 
   app.get('/admin/limit-profiles/new', async (request, reply) => {
     requireAdminPage(request);
@@ -97,7 +99,7 @@ export async function adminLimitProfilePages(app: FastifyInstance): Promise<void
     });
   });
 
-  app.get<WithId>('/admin/limit-profiles/:id', async (request, reply) => {
+  app.get<WithId>('/admin/limit-profiles/:id', CACHED_PAGE, async (request, reply) => {
     const profile = targetProfile(request);
     return renderProfileForm(request, reply, profile, profileValues(profile));
   });

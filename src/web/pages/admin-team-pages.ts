@@ -11,7 +11,7 @@ import {
   type FieldErrors,
 } from './form-actions.ts';
 import { formOf, text } from './form-input.ts';
-import { renderPage } from './render.ts';
+import { CACHED_PAGE, renderPage } from './render.ts';
 
 type WithId = { Params: { id: string } };
 
@@ -71,7 +71,7 @@ function targetTeam(request: FastifyRequest<WithId>): TeamView {
 export async function adminTeamPages(app: FastifyInstance): Promise<void> {
   const { tower } = app.web;
 
-  app.get('/admin/teams', async (request, reply) => renderTeams(request, reply));
+  app.get('/admin/teams', CACHED_PAGE, async (request, reply) => renderTeams(request, reply));
 
   app.post('/admin/teams', async (request, reply) => {
     requireAdminPage(request);
@@ -83,7 +83,7 @@ export async function adminTeamPages(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get<WithId>('/admin/teams/:id', async (request, reply) =>
+  app.get<WithId>('/admin/teams/:id', CACHED_PAGE, async (request, reply) =>
     renderTeam(request, reply, targetTeam(request)),
   );
 

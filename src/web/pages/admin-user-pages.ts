@@ -12,7 +12,7 @@ import {
 } from './form-actions.ts';
 import { toProblem } from '../problem.ts';
 import { formOf, text, type Form } from './form-input.ts';
-import { renderPage } from './render.ts';
+import { CACHED_PAGE, renderPage } from './render.ts';
 
 type WithId = { Params: { id: string } };
 
@@ -101,7 +101,7 @@ async function rowAction(
 export async function adminUserPages(app: FastifyInstance): Promise<void> {
   const { sessions } = app.web;
 
-  app.get('/admin/users', async (request, reply) => renderUsers(request, reply));
+  app.get('/admin/users', CACHED_PAGE, async (request, reply) => renderUsers(request, reply));
 
   app.post('/admin/users', async (request, reply) => {
     requireAdminPage(request);

@@ -3,7 +3,7 @@ import { eventTypes } from '../../events/index.ts';
 import type { EventFilter } from '../../projections/queries/index.ts';
 import { viewerFor, type FieldErrors } from './form-actions.ts';
 import { describeEvent, pageNames } from './event-descriptions.ts';
-import { renderPage } from './render.ts';
+import { CACHED_PAGE, renderPage } from './render.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/u;
 
@@ -74,7 +74,7 @@ function pageHref(query: AuditQuery, cursor: string | null): string | null {
 export async function auditPages(app: FastifyInstance): Promise<void> {
   const { queries } = app.web;
 
-  app.get('/audit', async (request, reply) => {
+  app.get('/audit', CACHED_PAGE, async (request, reply) => {
     const viewer = viewerFor(request);
     const query = auditQuery(request);
     const { filter, errors } = eventFilter(request, query);

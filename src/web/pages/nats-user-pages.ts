@@ -18,7 +18,7 @@ import {
   postedValues,
   type NatsUserFormValues,
 } from './nats-user-form.ts';
-import { renderPage } from './render.ts';
+import { CACHED_PAGE, renderPage } from './render.ts';
 
 type WithId = { Params: { id: string } };
 
@@ -104,7 +104,7 @@ const NOTICES: Record<string, string> = {
 export async function natsUserPages(app: FastifyInstance): Promise<void> {
   const { queries } = app.web;
 
-  app.get<WithId>('/accounts/:id/nats-users', async (request, reply) =>
+  app.get<WithId>('/accounts/:id/nats-users', CACHED_PAGE, async (request, reply) =>
     renderList(request, reply, request.params.id),
   );
 
@@ -127,7 +127,7 @@ export async function natsUserPages(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get<WithId>('/nats-users/:id', async (request, reply) => {
+  app.get<WithId>('/nats-users/:id', CACHED_PAGE, async (request, reply) => {
     const natsUser = queries.natsUsers.get(viewerFor(request), request.params.id);
     return renderShow(request, reply, natsUser, formValuesOf(natsUser));
   });

@@ -11,6 +11,13 @@ const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
  */
 export const eta = new Eta({ views: VIEWS, autoEscape: true, cache: true, autoTrim: false });
 
+/**
+ * The route options of a page kept until the next commit (see src/web/response-cache.ts): for
+ * pages drawn from the read models alone, never for one that reveals a secret or shows live
+ * data from NATS.
+ */
+export const CACHED_PAGE = { config: { cache: true } } as const;
+
 export interface PageData {
   title: string;
   /** Which top-level section the navigation marks as current. */
