@@ -24,7 +24,8 @@ const PASSWORD = 'seed-password-123';
 /**
  * Pages and API lists under 32 concurrent connections against seeded data, as a signed-in
  * user in some teams, each against `/healthz` served by the same `tower serve` process in the
- * same run; resident memory after the load and the time to the first page, at each size.
+ * same run, with the response cache and without it; resident memory after the load and the
+ * time to the first page, at each size.
  */
 export const pagesBench: Bench = {
   name: 'pages',
@@ -39,66 +40,135 @@ async function runAtScale(scale: number): Promise<Figure[]> {
   const size = Object.fromEntries(
     Object.entries(FULL).map(([key, value]) => [key, Math.max(1, Math.round(value * scale))]),
   ) as unknown as SeedSize;
+  const label = `x${scale}`;
   const folder = tempDir('tower-bench-pages-');
   try {
     const bigAccount = await seedFolder(folder.dir, size);
-    const commands = await commandsAtSize(folder.dir, `x${scale}`);
-    const server = await startServe(folder.dir);
-    try {
-      const auth = await signIn(server.base);
-      const routes: [string, string, Record<string, string>][] = [
-        ['installations page', '/installations', auth.cookie],
-        ['account page with 1,000 NATS users', `/accounts/${bigAccount}`, auth.cookie],
-        ['audit log page', '/audit', auth.cookie],
-        ['API installations', '/api/v1/installations', auth.bearer],
-        ['API NATS users of an account', `/api/v1/accounts/${bigAccount}/nats-users`, auth.bearer],
-        ['API events', '/api/v1/events?limit=50', auth.bearer],
-      ];
-      const hello = await load(`${server.base}/healthz`, {});
-      const label = `x${scale}`;
-      const figures: Figure[] = [];
-      for (const [name, path, headers] of routes) {
-        const result = await load(`${server.base}${path}`, headers);
-        figures.push(pageFigure(`${name} (${label})`, result, hello));
-      }
-      // What a signed-in request costs before any page work: the session check and a small
-      // JSON answer. No page can be faster than this floor.
-      const floor = await load(`${server.base}/api/v1/me`, auth.cookie);
-      figures.push({
-        ...pageFigure(`signed-in floor: /api/v1/me, session only (${label})`, floor, hello),
-        target: 'reported',
-        met: true,
-      });
-      const rss = residentMegabytes(server.child.pid!);
-      figures.push({
-        bench: 'pages',
-        name: `resident memory of tower serve after the load (${label})`,
-        value: round(rss, 0),
-        unit: 'MB',
-        baselineName: 'target',
-        baseline: 250,
-        ratio: round(250 / rss),
-        target: '<= 250 MB',
-        met: rss <= 250,
-      });
-      figures.push({
-        bench: 'pages',
-        name: `cold start to the first served page (${label})`,
-        value: server.coldStartMs,
-        unit: 'ms',
-        baselineName: 'none',
-        baseline: 0,
-        ratio: 0,
-        target: 'reported',
-        met: true,
-      });
-      return [commands, ...figures];
-    } finally {
-      await server.stop();
-    }
+    const commands = await commandsAtSize(folder.dir, label);
+    const kept = await measureServe(folder.dir, bigAccount, label, { cache: true });
+    const rendered = await measureServe(folder.dir, bigAccount, label, { cache: false });
+    return [commands, ...kept, ...rendered];
   } finally {
     folder.remove();
   }
+}
+
+/**
+ * One `tower serve` under load: with the response cache (the default), every route, the
+ * account page while another connection commits, memory and cold start; without it, every
+ * route rendered on each request, which is what the first view after a commit costs.
+ */
+async function measureServe(
+  dataDir: string,
+  bigAccount: string,
+  label: string,
+  options: { cache: boolean },
+): Promise<Figure[]> {
+  const server = await startServe(dataDir, options.cache);
+  try {
+    const auth = await signIn(server.base);
+    const accountPage = `/accounts/${bigAccount}`;
+    const routes: [string, string, Record<string, string>][] = [
+      ['installations page', '/installations', auth.cookie],
+      ['account page with 1,000 NATS users', accountPage, auth.cookie],
+      ['audit log page', '/audit', auth.cookie],
+      ['API installations', '/api/v1/installations', auth.bearer],
+      ['API NATS users of an account', `/api/v1/accounts/${bigAccount}/nats-users`, auth.bearer],
+      ['API events', '/api/v1/events?limit=50', auth.bearer],
+    ];
+    const mode = options.cache ? label : `${label}, rendered: cache off`;
+    await load(`${server.base}/healthz`, {}, 1); // warms the baseline up like every route
+    const hello = await load(`${server.base}/healthz`, {});
+    const figures: Figure[] = [];
+    for (const [name, path, headers] of routes) {
+      const result = await load(`${server.base}${path}`, headers);
+      figures.push(pageFigure(`${name} (${mode})`, result, hello));
+    }
+    if (!options.cache) return figures;
+
+    const written = await whileWriting(dataDir, () =>
+      load(`${server.base}${accountPage}`, auth.cookie),
+    );
+    figures.push(
+      pageFigure(
+        `account page while another connection commits ${written.commits} commands/s (${mode})`,
+        written.result,
+        hello,
+      ),
+    );
+    // What a signed-in request costs before any page work: the session check and a small
+    // JSON answer, never kept. No page rendered afresh can be faster than this floor.
+    const floor = await load(`${server.base}/api/v1/me`, auth.cookie);
+    figures.push({
+      ...pageFigure(`signed-in floor: /api/v1/me, session only (${mode})`, floor, hello),
+      target: 'reported',
+      met: true,
+    });
+    figures.push(memoryFigure(server.child.pid!, mode), coldStartFigure(server.coldStartMs, mode));
+    return figures;
+  } finally {
+    await server.stop();
+  }
+}
+
+const WRITES_PER_SECOND = 20;
+
+/**
+ * Runs `measure` while a second connection to the data folder, as the CLI beside `tower serve`
+ * would be, commits a NATS user every 1/WRITES_PER_SECOND s: each commit empties the cache.
+ */
+async function whileWriting<T>(dataDir: string, measure: () => Promise<T>) {
+  const tower = openTower({ dataDir, synchronous: 'NORMAL' });
+  try {
+    const installation = tower.reader.installationByName('installation-00')!;
+    const { id: accountId } = await tower.bus.execute(
+      'CreateAccount',
+      { installationId: installation.id, name: `writes-${Date.now()}`, teams: [] },
+      SYSTEM_ACTOR,
+    );
+    const writes: Promise<unknown>[] = [];
+    const started = performance.now();
+    const timer = setInterval(() => {
+      const input = { accountId, name: `written-${writes.length}` };
+      writes.push(tower.bus.execute('CreateNatsUser', input, SYSTEM_ACTOR));
+    }, 1000 / WRITES_PER_SECOND);
+    const result = await measure();
+    clearInterval(timer);
+    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(writes);
+    return { result, commits: Math.round(writes.length / seconds) };
+  } finally {
+    tower.close();
+  }
+}
+
+function memoryFigure(pid: number, label: string): Figure {
+  const rss = residentMegabytes(pid);
+  return {
+    bench: 'pages',
+    name: `resident memory of tower serve after the load (${label})`,
+    value: round(rss, 0),
+    unit: 'MB',
+    baselineName: 'target',
+    baseline: 250,
+    ratio: round(250 / rss),
+    target: '<= 250 MB',
+    met: rss <= 250,
+  };
+}
+
+function coldStartFigure(ms: number, label: string): Figure {
+  return {
+    bench: 'pages',
+    name: `cold start to the first served page (${label})`,
+    value: ms,
+    unit: 'ms',
+    baselineName: 'none',
+    baseline: 0,
+    ratio: 0,
+    target: 'reported',
+    met: true,
+  };
 }
 
 /** Seeds through the pipeline, plus one visible account with 1,000 NATS users. */
@@ -179,7 +249,7 @@ async function commandsAtSize(dataDir: string, label: string): Promise<Figure> {
   }
 }
 
-async function startServe(dataDir: string) {
+async function startServe(dataDir: string, cache: boolean) {
   const [port] = await freePorts(1);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [TOWER_BIN, 'serve'], {
@@ -190,6 +260,7 @@ async function startServe(dataDir: string) {
       TOWER_LOG_LEVEL: 'warn',
       // The mirror would copy the whole seeded log while the pages are measured.
       TOWER_NATS_SERVER_BIN: '/nonexistent',
+      ...(cache ? {} : { TOWER_RESPONSE_CACHE_MB: '0' }),
     },
     stdio: 'ignore',
   });
@@ -231,8 +302,12 @@ async function signIn(base: string) {
   return { cookie: { cookie }, bearer: { authorization: `Bearer ${created.token}` } };
 }
 
-function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
-  return autocannon({ url, connections: 32, duration: SECONDS, headers });
+function load(
+  url: string,
+  headers: Record<string, string>,
+  duration = SECONDS,
+): Promise<autocannon.Result> {
+  return autocannon({ url, connections: 32, duration, headers });
 }
 
 function pageFigure(name: string, result: autocannon.Result, hello: autocannon.Result): Figure {
