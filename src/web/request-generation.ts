@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebContext } from './web-context.ts';
 
 declare module 'fastify' {
@@ -9,9 +9,7 @@ declare module 'fastify' {
 }
 
 /** Gives every request its own memory of the write generation. */
-export function registerRequestGeneration(app: {
-  decorateRequest(name: string, value: string): unknown;
-}): void {
+export function registerRequestGeneration(app: FastifyInstance): void {
   app.decorateRequest('writeGeneration', '');
 }
 
