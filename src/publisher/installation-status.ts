@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, RunResult, Statement } from 'better-sqlite3';
 import { TowerError } from '../errors/index.ts';
 import { OutboxStore, type OutboxAction, type OutboxState } from './outbox-store.ts';
 import type { ServerInfo } from './system-requests.ts';
 import { limitSql } from '../store/database.ts';
+import { writeGenerationOf, type WriteGeneration } from '../store/write-generation.ts';
 
 const PUBLISHER_SQL = readFileSync(new URL('./publisher.sql', import.meta.url), 'utf8');
 
@@ -78,9 +79,12 @@ export function createPublisherTables(db: Database): void {
 /** Writes the `installation_status` table: link changes, ping results, drift. */
 export class StatusStore {
   readonly #sql: Record<string, Statement>;
+  readonly #generation: WriteGeneration;
 
   constructor(db: Database) {
     createPublisherTables(db);
+    // Only the installation pages show this table: other kept pages outlive its writes.
+    this.#generation = writeGenerationOf(db);
     const upsert = (columns: string[]) =>
       db.prepare(
         `INSERT INTO installation_status (installation_id, ${columns.join(', ')})
@@ -98,36 +102,46 @@ export class StatusStore {
 
   /** The link connected (with the server URL) or went down (with the reason). */
   linkChanged(installationId: string, url: string | null, error: string | null): void {
-    this.#sql.link!.run({
-      installationId,
-      reachable: url ? 1 : 0,
-      connected_url: url,
-      last_error: error,
-      checked_at: new Date().toISOString(),
-    });
+    this.#wrote(
+      this.#sql.link!.run({
+        installationId,
+        reachable: url ? 1 : 0,
+        connected_url: url,
+        last_error: error,
+        checked_at: new Date().toISOString(),
+      }),
+    );
   }
 
   /** The servers that answered a ping; none means the installation did not answer. */
   serversChecked(installationId: string, servers: readonly ServerInfo[], error: string | null) {
-    this.#sql.servers!.run({
-      installationId,
-      reachable: servers.length > 0 ? 1 : 0,
-      last_error: servers.length > 0 ? null : error,
-      servers: JSON.stringify(servers),
-      checked_at: new Date().toISOString(),
-    });
+    this.#wrote(
+      this.#sql.servers!.run({
+        installationId,
+        reachable: servers.length > 0 ? 1 : 0,
+        last_error: servers.length > 0 ? null : error,
+        servers: JSON.stringify(servers),
+        checked_at: new Date().toISOString(),
+      }),
+    );
   }
 
   driftFound(installationId: string, drift: readonly string[]): void {
-    this.#sql.drift!.run({
-      installationId,
-      drift: JSON.stringify(drift),
-      reconciled_at: new Date().toISOString(),
-    });
+    this.#wrote(
+      this.#sql.drift!.run({
+        installationId,
+        drift: JSON.stringify(drift),
+        reconciled_at: new Date().toISOString(),
+      }),
+    );
+  }
+
+  #wrote(result: RunResult): void {
+    this.#generation.wrote('status', result);
   }
 
   remove(installationId: string): void {
-    this.#sql.remove!.run(installationId);
+    this.#wrote(this.#sql.remove!.run(installationId));
   }
 }
 

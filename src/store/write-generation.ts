@@ -1,25 +1,67 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, RunResult } from 'better-sqlite3';
 
 /**
- * A reader of the database's write generation: a token that changes whenever a commit may
- * have changed what the database holds. Rows written through this connection move SQLite's
- * `total_changes()`; a commit by any other connection, in this process or another (the CLI
- * beside `tower serve`), moves `PRAGMA data_version`. Equal tokens from two reads mean nothing
- * was committed in between, so whatever was computed from the database after the first read
- * still holds at the second. One prepared statement: a few microseconds.
+ * Tables that only bookkeeping writes: sessions (a last-seen time every half minute per active
+ * session) and the publisher's installation status (a check every 10 s per installation).
+ * Readers that do not show them can ignore their writes.
+ */
+export type SideTable = 'sessions' | 'status';
+
+/** One read of the counters: a generation for any choice of side tables to ignore. */
+export interface GenerationCounts {
+  changes: number;
+  version: number;
+  sessions: number;
+  status: number;
+}
+
+/**
+ * The database's write generation: a token that changes whenever a commit may have changed
+ * what a reader reads. Rows written through this connection move SQLite's `total_changes()`;
+ * a commit by any other connection, in this process or another (the CLI beside `tower
+ * serve`), moves `PRAGMA data_version`. Equal tokens from two reads mean nothing was committed
+ * in between, so whatever was computed from the database after the first read still holds at
+ * the second. Writers of side tables report their rows here, so that readers which do not
+ * show those tables can leave them out; a side write from another process still moves
+ * `data_version`, which only costs such a reader a recomputation. One prepared statement.
  *
  * @example
- * const generation = writeGeneration(db);
- * const before = generation();
- * // ... render a page ...
- * if (generation() === before) { } // the page is still what the database says
+ * const generation = writeGenerationOf(db);
+ * const before = generation.token(generation.read(), ['sessions']);
  */
-export function writeGeneration(db: Database): () => string {
-  const statement = db
-    .prepare('SELECT total_changes(), data_version FROM pragma_data_version')
-    .raw();
-  return () => {
-    const [changes, version] = statement.get() as [number, number];
-    return `${changes}.${version}`;
-  };
+export class WriteGeneration {
+  readonly #statement;
+  readonly #side: Record<SideTable, number> = { sessions: 0, status: 0 };
+
+  constructor(db: Database) {
+    this.#statement = db
+      .prepare('SELECT total_changes(), data_version FROM pragma_data_version')
+      .raw();
+  }
+
+  /** Tells that a statement through this connection wrote rows of a side table only. */
+  wrote(table: SideTable, result: RunResult): void {
+    this.#side[table] += result.changes;
+  }
+
+  read(): GenerationCounts {
+    const [changes, version] = this.#statement.get() as [number, number];
+    return { changes, version, ...this.#side };
+  }
+
+  /** The generation of everything but the side tables named. */
+  token(counts: GenerationCounts, ignoring: readonly SideTable[]): string {
+    let changes = counts.changes;
+    for (const table of ignoring) changes -= counts[table];
+    return `${changes}.${counts.version}`;
+  }
+}
+
+const generations = new WeakMap<Database, WriteGeneration>();
+
+/** The one WriteGeneration of a connection, so that every writer reports to the same one. */
+export function writeGenerationOf(db: Database): WriteGeneration {
+  let generation = generations.get(db);
+  if (!generation) generations.set(db, (generation = new WriteGeneration(db)));
+  return generation;
 }

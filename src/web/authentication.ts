@@ -56,8 +56,11 @@ interface AuthReads {
   tokens: GenerationCache<ApiTokenState | null>;
 }
 
+/** Users and tokens show in no side table. */
+const AUTH_IGNORES = ['sessions', 'status'] as const;
+
 function activeUser(request: FastifyRequest, reads: AuthReads, userId: string) {
-  const generation = generationOf(request, reads.web);
+  const generation = generationOf(request, reads.web, AUTH_IGNORES);
   let user = reads.users.get(generation, userId);
   if (user === undefined) {
     user = reads.web.tower.reader.towerUser(userId) ?? null;
@@ -67,7 +70,7 @@ function activeUser(request: FastifyRequest, reads: AuthReads, userId: string) {
 }
 
 function apiToken(request: FastifyRequest, reads: AuthReads, tokenId: string) {
-  const generation = generationOf(request, reads.web);
+  const generation = generationOf(request, reads.web, AUTH_IGNORES);
   let token = reads.tokens.get(generation, tokenId);
   if (token === undefined) {
     token = reads.web.tower.reader.apiToken(tokenId) ?? null;

@@ -9,7 +9,7 @@ import type { Tower } from '../app/open-tower.ts';
 import type { WebConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createQueries } from '../projections/queries/index.ts';
-import { writeGeneration } from '../store/write-generation.ts';
+import { writeGenerationOf } from '../store/write-generation.ts';
 import type { Publisher } from '../publisher/index.ts';
 import { registerApi } from './api/api-plugin.ts';
 import { registerAuthentication } from './authentication.ts';
@@ -23,7 +23,7 @@ import { registerLoginRoutes } from './login-routes.ts';
 import { placeholderPages } from './placeholder-pages.ts';
 import { registerRequestGeneration } from './request-generation.ts';
 import { registerRequestLogging } from './request-logging.ts';
-import { registerResponseCache, responseCache } from './response-cache.ts';
+import { registerResponseCache, responseCaches } from './response-cache.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { sessionCookieName } from './session-cookie.ts';
 import { SessionStore } from './session-store.ts';
@@ -105,7 +105,7 @@ function webContext(options: BuildServerOptions): WebContext {
     https,
     cookieName: sessionCookieName(https),
     now: options.now ?? Date.now,
-    generation: writeGeneration(tower.db),
-    responses: responseCache(config.responseCacheBytes),
+    generation: writeGenerationOf(tower.db),
+    responses: responseCaches(config.responseCacheBytes),
   };
 }

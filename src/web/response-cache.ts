@@ -1,20 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SideTable } from '../store/write-generation.ts';
 import { GenerationCache } from './generation-cache.ts';
 import { generationOf } from './request-generation.ts';
 import type { WebContext } from './web-context.ts';
 
+/**
+ * What a kept answer shows, and so which commits make it old: every commit but those of
+ * sessions, or of the publisher's installation status too (a check every 10 s per
+ * installation, which only the installation pages show).
+ */
+export type CacheScope = 'read-models' | 'with-status';
+
+const IGNORED: Record<CacheScope, readonly SideTable[]> = {
+  'read-models': ['sessions', 'status'],
+  'with-status': ['sessions'],
+};
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * True on a GET route whose answer is a function of the database, the URL, the requester
+     * Set on a GET route whose answer is a function of the database, the URL, the requester
      * and the HTMX headers alone (no clock, no live NATS data, no revealed secret): its 200
-     * answers are kept until the next commit.
+     * answers are kept until the next commit that could change them.
      */
-    cache?: boolean;
+    cache?: CacheScope;
   }
   interface FastifyRequest {
     /** Where this request's answer is to be kept, when it may be. */
-    responseSlot: { generation: string; key: string } | null;
+    responseSlot: { scope: CacheScope; generation: string; key: string } | null;
   }
 }
 
@@ -30,8 +43,15 @@ const KEPT_HEADERS = ['content-type', 'cache-control', 'etag'] as const;
 /** An answer's cost in the budget: its bytes, and a little for the key and the headers. */
 export const responseSize = (response: CachedResponse) => response.body.length + 256;
 
-export function responseCache(budgetBytes: number): GenerationCache<CachedResponse> {
-  return new GenerationCache<CachedResponse>(budgetBytes, responseSize);
+/** One cache per scope; the installation pages get a quarter of the budget. */
+export function responseCaches(
+  budgetBytes: number,
+): Record<CacheScope, GenerationCache<CachedResponse>> {
+  const withStatus = Math.floor(budgetBytes / 4);
+  return {
+    'read-models': new GenerationCache(budgetBytes - withStatus, responseSize),
+    'with-status': new GenerationCache(withStatus, responseSize),
+  };
 }
 
 /**
@@ -45,15 +65,16 @@ export function responseCache(budgetBytes: number): GenerationCache<CachedRespon
  */
 export function registerResponseCache(app: FastifyInstance, web: WebContext): void {
   app.decorateRequest('responseSlot', null);
-  if (!web.responses.enabled) return;
+  if (!web.responses['read-models'].enabled) return;
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' || !request.routeOptions.config.cache || !request.auth) return;
+    const scope = request.routeOptions.config.cache;
+    if (request.method !== 'GET' || !scope || !request.auth) return;
     const key = keyOf(request);
-    const generation = generationOf(request, web);
-    const kept = web.responses.get(generation, key);
+    const generation = generationOf(request, web, IGNORED[scope]);
+    const kept = web.responses[scope].get(generation, key);
     if (!kept) {
-      request.responseSlot = { generation, key };
+      request.responseSlot = { scope, generation, key };
       return;
     }
     return reply.headers(kept.headers).send(kept.body);
@@ -63,10 +84,20 @@ export function registerResponseCache(app: FastifyInstance, web: WebContext): vo
     const slot = request.responseSlot;
     if (slot && reply.statusCode === 200 && typeof payload === 'string') {
       const body = Buffer.from(payload, 'utf8');
-      web.responses.set(slot.generation, slot.key, { body, headers: keptHeaders(reply) });
+      const kept = { body, headers: keptHeaders(reply) };
+      web.responses[slot.scope].set(slot.generation, slot.key, kept);
     }
     return payload;
   });
+}
+
+/**
+ * Keeps this request's answer out of the cache: for a page that showed live data from NATS
+ * this time (an account's usage while its installation is reachable), which no commit
+ * announces when it changes.
+ */
+export function keepOut(request: FastifyRequest): void {
+  request.responseSlot = null;
 }
 
 /** Who asks, for what, and which part of the page HTMX wants. */

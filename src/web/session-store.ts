@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Database } from 'better-sqlite3';
+import type { Database, RunResult } from 'better-sqlite3';
+import { writeGenerationOf, type WriteGeneration } from '../store/write-generation.ts';
 import type { SessionInfo } from './request-auth.ts';
 
 const SESSION_SQL = readFileSync(new URL('./session-store.sql', import.meta.url), 'utf8');
@@ -43,17 +44,19 @@ const MAX_REMEMBERED = 10_000;
 export class SessionStore {
   readonly #timeouts: SessionTimeouts;
   readonly #sql: ReturnType<typeof statements>;
+  readonly #generation: WriteGeneration;
   readonly #remembered = new Map<string, { row: Row; session: SessionInfo }>();
 
   constructor(db: Database, timeouts: SessionTimeouts) {
     db.exec(SESSION_SQL);
     this.#timeouts = timeouts;
     this.#sql = statements(db);
+    this.#generation = writeGenerationOf(db);
   }
 
   /** Starts a session; returns the id for the cookie (shown nowhere else) and the session. */
   create(userId: string, now: number): { id: string; session: SessionInfo } {
-    this.#sql.purge.run(now, now - this.#timeouts.idleMs);
+    this.#wrote(this.#sql.purge.run(now, now - this.#timeouts.idleMs));
     const id = randomBytes(32).toString('base64url');
     const row: Row = {
       id_hash: sha256(id),
@@ -62,7 +65,7 @@ export class SessionStore {
       last_seen_at: now,
       expires_at: now + this.#timeouts.maxMs,
     };
-    this.#sql.insert.run(row.id_hash, userId, now, now, row.expires_at);
+    this.#wrote(this.#sql.insert.run(row.id_hash, userId, now, now, row.expires_at));
     return { id, session: toSession(row, id) };
   }
 
@@ -76,7 +79,7 @@ export class SessionStore {
       return null;
     }
     if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) {
-      this.#sql.touch.run(now, row.id_hash);
+      this.#wrote(this.#sql.touch.run(now, row.id_hash));
       row.last_seen_at = now;
       known.session = toSession(row, id);
     }
@@ -84,14 +87,19 @@ export class SessionStore {
   }
 
   end(idHash: string): void {
-    this.#sql.remove.run(idHash);
+    this.#wrote(this.#sql.remove.run(idHash));
     this.#forget((row) => row.id_hash === idHash);
   }
 
   /** Ends every session of a user but the one named (after a password change, say). */
   endAllOf(userId: string, exceptIdHash = ''): void {
-    this.#sql.removeUser.run(userId, exceptIdHash);
+    this.#wrote(this.#sql.removeUser.run(userId, exceptIdHash));
     this.#forget((row) => row.user_id === userId && row.id_hash !== exceptIdHash);
+  }
+
+  /** No page shows sessions, so their writes leave kept pages alone (write-generation.ts). */
+  #wrote(result: RunResult): void {
+    this.#generation.wrote('sessions', result);
   }
 
   #load(id: string): { row: Row; session: SessionInfo } | undefined {

@@ -2,9 +2,10 @@ import type { Tower } from '../app/open-tower.ts';
 import type { WebConfig } from '../config.ts';
 import type { Queries } from '../projections/queries/index.ts';
 import type { Publisher } from '../publisher/index.ts';
+import type { WriteGeneration } from '../store/write-generation.ts';
 import type { GenerationCache } from './generation-cache.ts';
 import type { LoginLimiter } from './login-limiter.ts';
-import type { CachedResponse } from './response-cache.ts';
+import type { CachedResponse, CacheScope } from './response-cache.ts';
 import type { SessionStore } from './session-store.ts';
 
 /**
@@ -24,10 +25,10 @@ export interface WebContext {
   cookieName: string;
   /** Milliseconds since the epoch; tests move it. */
   now(): number;
-  /** The database's write generation, read afresh (src/store/write-generation.ts). */
-  generation(): string;
-  /** Answers of cacheable GET routes, kept until the next commit (response-cache.ts). */
-  responses: GenerationCache<CachedResponse>;
+  /** The database's write generation (src/store/write-generation.ts). */
+  generation: WriteGeneration;
+  /** Answers of cacheable GET routes, kept until the next commit, by what they show. */
+  responses: Record<CacheScope, GenerationCache<CachedResponse>>;
 }
 
 declare module 'fastify' {

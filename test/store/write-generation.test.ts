@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeGeneration } from '../../src/store/write-generation.ts';
+import { WriteGeneration } from '../../src/store/write-generation.ts';
 
 describe('the write generation', () => {
   let dir: string;
@@ -17,6 +17,12 @@ describe('the write generation', () => {
     mine.exec('CREATE TABLE t (n INTEGER)');
     theirs = new BetterSqlite3(join(dir, 'db'));
   });
+  /** The generation of everything, as a reader that shows every table sees it. */
+  const writeGeneration = (db: BetterSqlite3.Database) => {
+    const generation = new WriteGeneration(db);
+    return () => generation.token(generation.read(), []);
+  };
+
   afterEach(() => {
     mine.close();
     theirs.close();
@@ -52,5 +58,22 @@ describe('the write generation', () => {
     theirs.exec('COMMIT');
 
     expect(generation()).not.toBe(before);
+  });
+
+  it('leaves out the side tables a reader ignores, and only those', () => {
+    mine.exec('CREATE TABLE sessions (n INTEGER)');
+    const generation = new WriteGeneration(mine);
+    const before = generation.read();
+
+    generation.wrote('sessions', mine.prepare('INSERT INTO sessions VALUES (1), (2)').run());
+    const afterSide = generation.read();
+    mine.prepare('INSERT INTO t VALUES (1)').run();
+    const afterMain = generation.read();
+
+    expect(generation.token(afterSide, ['sessions'])).toBe(generation.token(before, ['sessions']));
+    expect(generation.token(afterSide, ['status'])).not.toBe(generation.token(before, ['status']));
+    expect(generation.token(afterMain, ['sessions'])).not.toBe(
+      generation.token(afterSide, ['sessions']),
+    );
   });
 });

@@ -28,6 +28,7 @@ describe('dashboard of a running installation', () => {
   let cookie: string;
   let nc: NatsConnection | undefined;
   let accountId: string;
+  let alice: string;
 
   beforeAll(async () => {
     fixture = await towerWithInstallation();
@@ -60,7 +61,7 @@ describe('dashboard of a running installation', () => {
         jetstream: { memoryStorage: 1_000_000, diskStorage: 0, streams: 4, consumers: 4 },
       },
     });
-    const alice = await run(fixture.tower, 'CreateNatsUser', { accountId, name: 'alice' });
+    alice = await run(fixture.tower, 'CreateNatsUser', { accountId, name: 'alice' });
     await eventually(
       () =>
         publisher
@@ -104,5 +105,16 @@ describe('dashboard of a running installation', () => {
     expect(response.body).toContain('<td>ORDERS</td>');
     expect(response.body).toContain('orders.&gt;');
     expect(response.body).toContain('badge published');
+  });
+
+  it('renders the account page afresh while it shows live usage, which no commit announces', async () => {
+    expect((await get(`/accounts/${accountId}`)).body).toContain('<span>1 / 10</span>');
+    const second = await connectAsNatsUser(fixture.tower, alice, server.url);
+    try {
+      // The very next request: a kept page would still say 1 until the next status check.
+      expect((await get(`/accounts/${accountId}`)).body).toContain('<span>2 / 10</span>');
+    } finally {
+      await second.close();
+    }
   });
 });

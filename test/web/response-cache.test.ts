@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTower, type Tower } from '../../src/app/open-tower.ts';
+import { StatusStore } from '../../src/publisher/installation-status.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { webTower, type WebTower } from '../helpers/web.ts';
 import { HTMX, getPage } from './page-requests.ts';
 import { redBlueWorld, type RedBlueWorld } from './red-blue-world.ts';
+
+/** Hits and kept answers of both caches. */
+function stats(web: WebTower) {
+  const scopes = Object.values(web.app.web.responses).map((cache) => cache.stats());
+  return {
+    hits: scopes.reduce((sum, scope) => sum + scope.hits, 0),
+    entries: scopes.reduce((sum, scope) => sum + scope.entries, 0),
+  };
+}
 
 /**
  * Pages and API answers kept until the next commit: a kept answer is only ever served while
@@ -15,7 +25,7 @@ describe('answers kept until the next commit', () => {
   let world: RedBlueWorld;
   /** A second connection to the same data folder, as a CLI beside `tower serve` has. */
   let beside: Tower;
-  const hits = () => web.app.web.responses.stats().hits;
+  const hits = () => stats(web).hits;
 
   beforeAll(async () => {
     web = await webTower();
@@ -78,6 +88,23 @@ describe('answers kept until the next commit', () => {
     expect(after.body).toContain('cli-made@example.test');
   });
 
+  it('keeps pages across session and status writes, except the pages that show the status', async () => {
+    const users = await getPage(web, world.sessions.admin, '/admin/users');
+    const installation = `/installations/${world.installation}`;
+    await getPage(web, world.sessions.admin, installation);
+    const other = await web.login('other@example.test');
+    new StatusStore(web.tower.db).serversChecked(world.installation, [], 'status moved here');
+    const before = hits();
+
+    const usersAgain = await getPage(web, world.sessions.admin, '/admin/users');
+    const installationAgain = await getPage(web, world.sessions.admin, installation);
+
+    expect(hits()).toBe(before + 1);
+    expect(usersAgain.body).toBe(users.body);
+    expect(installationAgain.body).toContain('status moved here');
+    expect((await getPage(web, other, '/installations')).statusCode).toBe(200);
+  });
+
   it('keeps answers per session: a user never gets a page rendered for someone else', async () => {
     const owner = await getPage(web, world.sessions.owner, '/installations');
     const other = await getPage(web, world.sessions.other, '/installations');
@@ -129,7 +156,7 @@ describe('answers kept until the next commit', () => {
   });
 
   it('keeps no error, and no route that is not marked, such as a credentials download', async () => {
-    const before = web.app.web.responses.stats();
+    const before = stats(web);
     await getPage(web, world.sessions.owner, '/accounts/aaaaaaaaaaaaaaaa');
     await getPage(web, world.sessions.owner, '/accounts/aaaaaaaaaaaaaaaa');
     const creds = await getPage(web, world.sessions.owner, `/nats-users/${world.natsUser}/creds`);
@@ -137,7 +164,7 @@ describe('answers kept until the next commit', () => {
 
     expect(creds.statusCode).toBe(200);
     expect(creds.body).toContain('NKEY SEED');
-    const after = web.app.web.responses.stats();
+    const after = stats(web);
     expect(after.hits).toBe(before.hits);
     expect(after.entries).toBeLessThanOrEqual(before.entries);
   });
@@ -151,7 +178,7 @@ describe('with the cache turned off', () => {
       await getPage(web, admin, '/installations');
       await getPage(web, admin, '/installations');
 
-      expect(web.app.web.responses.stats()).toMatchObject({ hits: 0, entries: 0 });
+      expect(stats(web)).toMatchObject({ hits: 0, entries: 0 });
     } finally {
       await web.close();
     }

@@ -48,7 +48,7 @@ export function registerApi(app: FastifyInstance, web: WebContext): void {
     app.route({
       method: route.method,
       url: `${API_PREFIX}${route.path}`,
-      config: { auth: route.auth ?? 'required', cache: route.cache ?? false },
+      config: { auth: route.auth ?? 'required', cache: route.cache ? 'read-models' : undefined },
       handler: async (request, reply) => {
         const body = route.body ? parseInput(route.body, objectBody(request.body)) : undefined;
         const query = route.query ? parseInput(route.query, request.query ?? {}) : undefined;

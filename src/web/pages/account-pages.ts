@@ -20,7 +20,8 @@ import {
   teamNames,
   visibleTeams,
 } from './page-input.ts';
-import { CACHED_PAGE, renderPage } from './render.ts';
+import { CACHED_STATUS_PAGE, renderPage } from './render.ts';
+import { keepOut } from '../response-cache.ts';
 import { fmt } from './usage-format.ts';
 
 type Params = { Params: { id: string } };
@@ -115,6 +116,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     const usage = status.reachable
       ? await accountUsage(app, installation.id, account.publicKey, serverCount)
       : null;
+    // Kept while the installation is unreachable, until its status changes; live usage is not.
+    if (usage) keepOut(request);
     const teams = visibleTeams(app, viewer(request));
     // Only the admins' limits form offers every profile; the page itself names one.
     const profiles = admin ? allProfiles(app, request) : [];
@@ -165,7 +168,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get<Params>('/accounts/:id', CACHED_PAGE, async (request, reply) =>
+  app.get<Params>('/accounts/:id', CACHED_STATUS_PAGE, async (request, reply) =>
     renderShow(request, reply, request.params.id),
   );
 

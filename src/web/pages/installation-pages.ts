@@ -22,7 +22,7 @@ import {
   teamNames,
   visibleTeams,
 } from './page-input.ts';
-import { CACHED_PAGE, renderPage } from './render.ts';
+import { CACHED_STATUS_PAGE, renderPage } from './render.ts';
 import { fmt } from './usage-format.ts';
 
 type Params = { Params: { id: string } };
@@ -171,7 +171,9 @@ export async function installationPages(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/installations', CACHED_PAGE, async (request, reply) => renderList(request, reply));
+  app.get('/installations', CACHED_STATUS_PAGE, async (request, reply) =>
+    renderList(request, reply),
+  );
 
   app.get('/installations/new', async (request, reply) => {
     requireAdmin(authOf(request).actor, 'create installations');
@@ -194,7 +196,7 @@ export async function installationPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.get<Params>('/installations/:id', CACHED_PAGE, async (request, reply) =>
+  app.get<Params>('/installations/:id', CACHED_STATUS_PAGE, async (request, reply) =>
     renderShow(request, reply, request.params.id),
   );
 

@@ -12,11 +12,14 @@ const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
 export const eta = new Eta({ views: VIEWS, autoEscape: true, cache: true, autoTrim: false });
 
 /**
- * The route options of a page kept until the next commit (see src/web/response-cache.ts): for
- * pages drawn from the read models alone, never for one that reveals a secret or shows live
- * data from NATS.
+ * The route options of a page kept until the next commit that could change it (see
+ * src/web/response-cache.ts): for pages drawn from the read models alone, never for one that
+ * reveals a secret or shows live data from NATS.
  */
-export const CACHED_PAGE = { config: { cache: true } } as const;
+export const CACHED_PAGE = { config: { cache: 'read-models' } } as const;
+
+/** The same, for a page that also shows the publisher's installation status. */
+export const CACHED_STATUS_PAGE = { config: { cache: 'with-status' } } as const;
 
 export interface PageData {
   title: string;
