@@ -16,6 +16,13 @@ import {
   type QueryViewer,
 } from './viewer.ts';
 import { limitSql } from '../../store/database.ts';
+import { KeptEvents } from './kept-events.ts';
+
+/**
+ * How many events' summaries and JSON texts are kept decoded: about 80 pages of the audit list,
+ * some 2 MB each. Reading and decoding the rows costs several times choosing them.
+ */
+const KEPT_EVENTS = 4096;
 
 /** One event of the log, as the audit list shows it. Events never carry secrets. */
 export interface EventView {
@@ -237,6 +244,31 @@ export function eventQueries(db: Database) {
     return { items: kept, nextCursor };
   };
 
+  /** The given events' rows with the given columns, read by sequence number. */
+  const rowsOf = <Row extends { seq: number }>(columns: string, seqs: number[]): Row[] =>
+    prepared(
+      `SELECT ${columns} FROM events e WHERE e.seq IN (SELECT value FROM json_each(@seqs))`,
+    ).all({ seqs: JSON.stringify(seqs) }) as Row[];
+
+  /** One page, its events chosen by SQLite and their contents taken from `kept` where kept. */
+  const keptPage = <Row extends { seq: number }, V>(
+    kept: KeptEvents<V>,
+    columns: string,
+    toValue: (row: Row) => V,
+    viewer: QueryViewer,
+    filter: EventFilter,
+    request: EventPageRequest,
+  ): Page<V> => {
+    const { items, nextCursor } = page<{ seq: number }>('e.seq', viewer, filter, request);
+    const values = kept.of(
+      items.map((item) => item.seq),
+      (missing) => rowsOf<Row>(columns, missing).map((row) => [row.seq, toValue(row)]),
+    );
+    return { items: values, nextCursor };
+  };
+  const keptSummaries = new KeptEvents<EventSummary>(KEPT_EVENTS);
+  const keptJson = new KeptEvents<string>(KEPT_EVENTS);
+
   return {
     list(
       viewer: QueryViewer,
@@ -253,8 +285,7 @@ export function eventQueries(db: Database) {
       filter: EventFilter = {},
       request: EventPageRequest = {},
     ): Page<EventSummary> {
-      const { items, nextCursor } = page<SummaryRow>(SUMMARY_COLUMNS, viewer, filter, request);
-      return { items: items.map(toSummary), nextCursor };
+      return keptPage(keptSummaries, SUMMARY_COLUMNS, toSummary, viewer, filter, request);
     },
 
     /** The same page as `list`, as the JSON text of `JSON.stringify(list(...))`. */
@@ -263,8 +294,7 @@ export function eventQueries(db: Database) {
       filter: EventFilter = {},
       request: EventPageRequest = {},
     ): string {
-      const { items, nextCursor } = page<JsonRow>(JSON_COLUMNS, viewer, filter, request);
-      return pageJson({ items: items.map(upcastJson), nextCursor });
+      return pageJson(keptPage(keptJson, JSON_COLUMNS, upcastJson, viewer, filter, request));
     },
   };
 }
