@@ -61,21 +61,21 @@ const AUTH_IGNORES = ['sessions', 'status'] as const;
 
 function activeUser(request: FastifyRequest, reads: AuthReads, userId: string) {
   const generation = generationOf(request, reads.web, AUTH_IGNORES);
-  let user = reads.users.get(generation, userId);
-  if (user === undefined) {
-    user = reads.web.tower.reader.towerUser(userId) ?? null;
-    reads.users.set(generation, userId, user);
-  }
+  const user = reads.users.getOrCompute(
+    generation,
+    userId,
+    () => reads.web.tower.reader.towerUser(userId) ?? null,
+  );
   return user && !user.disabled ? user : undefined;
 }
 
 function apiToken(request: FastifyRequest, reads: AuthReads, tokenId: string) {
   const generation = generationOf(request, reads.web, AUTH_IGNORES);
-  let token = reads.tokens.get(generation, tokenId);
-  if (token === undefined) {
-    token = reads.web.tower.reader.apiToken(tokenId) ?? null;
-    reads.tokens.set(generation, tokenId, token);
-  }
+  const token = reads.tokens.getOrCompute(
+    generation,
+    tokenId,
+    () => reads.web.tower.reader.apiToken(tokenId) ?? null,
+  );
   return token ?? undefined;
 }
 

@@ -37,6 +37,16 @@ export class GenerationCache<V> {
     return entry.value;
   }
 
+  /** The value kept under `key` in this generation; when none, `compute`'s, which is kept. */
+  getOrCompute(generation: string, key: string, compute: () => V): V {
+    let value = this.get(generation, key);
+    if (value === undefined) {
+      value = compute();
+      this.set(generation, key, value);
+    }
+    return value;
+  }
+
   /**
    * Keeps a value computed after `generation` was read. A value from an older generation than
    * the newest one seen is dropped; so is one bigger than an eighth of the budget, which would

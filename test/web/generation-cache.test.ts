@@ -51,4 +51,19 @@ describe('GenerationCache', () => {
     expect(off.get('g', 'a')).toBeUndefined();
     expect(off.enabled).toBe(false);
   });
+
+  it('computes a value once a generation, and again after the next commit', () => {
+    const cache = new GenerationCache<string | null>(10);
+    let reads = 0;
+    const read = () => {
+      reads += 1;
+      return reads === 1 ? null : 'found';
+    };
+
+    expect(cache.getOrCompute('g1', 'a', read)).toBeNull();
+    expect(cache.getOrCompute('g1', 'a', read)).toBeNull();
+    expect(reads).toBe(1);
+    expect(cache.getOrCompute('g2', 'a', read)).toBe('found');
+    expect(reads).toBe(2);
+  });
 });
