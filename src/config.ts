@@ -21,6 +21,7 @@ const envSchema = z.object({
   TOWER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   TOWER_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
   TOWER_RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
+  TOWER_WEB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   TOWER_NATS_URL: z.string().min(1).optional(),
   TOWER_NATS_CREDS: z.string().min(1).optional(),
   TOWER_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
@@ -43,6 +44,11 @@ export interface WebConfig {
   loginLimit: { perIp: number; perEmail: number; windowMs: number };
   /** Memory for page and API answers kept until the next commit; 0 turns the cache off. */
   responseCacheBytes: number;
+  /**
+   * Processes serving the pages and the API. With more than one, `tower serve` runs the
+   * publisher and the mirror in a process of their own and starts this many web workers.
+   */
+  workers: number;
 }
 
 /** Where the event mirror publishes: a NATS server Tower starts itself, or one it is given. */
@@ -106,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TowerConfig {
       sessionMaxMs: e.TOWER_SESSION_MAX_HOURS * 60 * MINUTE,
       loginLimit: { perIp: 30, perEmail: 10, windowMs: 15 * MINUTE },
       responseCacheBytes: e.TOWER_RESPONSE_CACHE_MB * 1024 * 1024,
+      workers: e.TOWER_WEB_WORKERS,
     },
     nats: natsConfig(e),
   };

@@ -16,6 +16,7 @@ import type { ProjectionRunner } from '../projections/projection-runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
 import { versionConflict, type EventLog } from '../store/event-log.ts';
 import type { Keystore } from '../store/keystore.ts';
+import { CommitFeed, type CommittedListener } from './commit-feed.ts';
 import { newCommandId, newId } from './ids.ts';
 
 const { SqliteError } = BetterSqlite3;
@@ -87,7 +88,6 @@ interface Ready extends Parsed {
   ids: LedgerKey & { correlationId: string };
   recheck: boolean;
 }
-type CommittedListener = (events: readonly RecordedEvent[]) => void;
 
 /**
  * Runs commands: validate, prepare (slow async work such as password hashing), then in one
@@ -98,13 +98,14 @@ export class CommandBus {
   readonly #deps: CommandBusDeps;
   readonly #findCommand: Statement<[string], { payload_hash: string; result: string }>;
   readonly #recordCommand: Statement;
-  readonly #listeners: CommittedListener[] = [];
+  readonly #feed: CommitFeed;
   readonly #pending: Queued[] = [];
   /** Command ids waiting in the queue or in the batch being committed, with their count. */
   readonly #queued = new Map<string, number>();
 
   constructor(deps: CommandBusDeps) {
     this.#deps = deps;
+    this.#feed = new CommitFeed(deps.log);
     this.#findCommand = deps.db.prepare(
       'SELECT payload_hash, result FROM commands WHERE command_id = ?',
     );
@@ -114,10 +115,17 @@ export class CommandBus {
     );
   }
 
-  /** Called after each commit with the events it appended, for the signer, publisher, mirror. */
+  /**
+   * Called after each commit with the events it appended, for the publisher and the mirror;
+   * commits of other processes are told by `catchUpOtherCommits`, in sequence order with these.
+   */
   onCommitted(listener: CommittedListener): () => void {
-    this.#listeners.push(listener);
-    return () => this.#listeners.splice(this.#listeners.indexOf(listener), 1);
+    return this.#feed.on(listener);
+  }
+
+  /** Tells the listeners what other processes on this data folder committed; how many events. */
+  catchUpOtherCommits(): number {
+    return this.#feed.catchUp();
   }
 
   async execute(
@@ -241,7 +249,7 @@ export class CommandBus {
         item.reject(outcome.error);
         continue;
       }
-      for (const { events } of outcome.results) if (events.length > 0) this.#notify(events);
+      for (const { events } of outcome.results) this.#feed.committed(events);
       item.resolve(outcome.results);
     }
   }
@@ -374,10 +382,6 @@ export class CommandBus {
       throw new TowerError('unauthenticated', 'This Tower user is disabled or does not exist.');
     }
     return { userId: user.id, role: user.role };
-  }
-
-  #notify(events: readonly RecordedEvent[]): void {
-    for (const listener of this.#listeners) listener(events);
   }
 }
 

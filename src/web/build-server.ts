@@ -16,7 +16,8 @@ import { registerAuthentication } from './authentication.ts';
 import { BODY_LIMIT_BYTES, registerBodyParsing } from './body-parsing.ts';
 import { registerCsrfProtection } from './csrf.ts';
 import { plainErrorPage, registerErrorHandling, type ErrorPageRenderer } from './error-handler.ts';
-import { LoginLimiter } from './login-limiter.ts';
+import { monitoringThrough, type LiveMonitoring } from './live-monitoring.ts';
+import { LoginLimiter, type LoginGuard } from './login-limiter.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 import { registerLoginRoutes } from './login-routes.ts';
@@ -35,6 +36,10 @@ export interface BuildServerOptions {
   logger: Logger;
   /** The running publisher, for live installation status; the database is read without it. */
   publisher?: Publisher | undefined;
+  /** Live server statistics; asked through `publisher` when left out. */
+  monitoring?: LiveMonitoring | undefined;
+  /** The login limits; a LoginLimiter of `config.loginLimit` of its own when left out. */
+  loginGuard?: LoginGuard | undefined;
   /** The HTML pages (Eta/HTMX); a placeholder `GET /` and `GET /login` until they exist. */
   pages?: FastifyPluginAsync;
   /** Renders an error as a page for browsers; a bare page until the pages bring their own. */
@@ -100,8 +105,9 @@ function webContext(options: BuildServerOptions): WebContext {
       idleMs: config.sessionIdleMs,
       maxMs: config.sessionMaxMs,
     }),
-    loginLimiter: new LoginLimiter(config.loginLimit),
+    loginLimiter: options.loginGuard ?? new LoginLimiter(config.loginLimit),
     publisher: options.publisher,
+    monitoring: options.monitoring ?? monitoringThrough(options.publisher, options.logger),
     https,
     cookieName: sessionCookieName(https),
     now: options.now ?? Date.now,

@@ -13,6 +13,17 @@ interface Window {
   startedAt: number;
 }
 
+/**
+ * The login limits as the login route applies them. The web workers of `tower serve` share
+ * the one LoginLimiter of the process that starts them, so that the limits hold across them.
+ */
+export interface LoginGuard {
+  /** Throws rate_limited, with the seconds to wait, when the address or email is blocked. */
+  check(ip: string, email: string, now: number): void | Promise<void>;
+  failed(ip: string, email: string, now: number): void;
+  succeeded(email: string): void;
+}
+
 /** Windows kept before expired ones are swept, so that a flood of addresses cannot grow memory. */
 const SWEEP_AT = 10_000;
 
@@ -21,7 +32,7 @@ const SWEEP_AT = 10_000;
  * reaches its limit, further attempts are refused with 429 until the window ends, even with
  * the right password. A successful login clears the email's count.
  */
-export class LoginLimiter {
+export class LoginLimiter implements LoginGuard {
   readonly #limits: LoginLimits;
   readonly #windows = new Map<string, Window>();
 

@@ -40,7 +40,7 @@ export function registerLoginRoutes(app: FastifyInstance, web: WebContext): void
   app.post('/login', { config: { auth: 'optional', csrf: false } }, async (request, reply) => {
     const input = parseInput(loginSchema, request.body ?? {});
     const now = web.now();
-    web.loginLimiter.check(request.ip, input.email, now);
+    await web.loginLimiter.check(request.ip, input.email, now);
 
     const user = web.tower.reader.towerUserByEmail(input.email);
     const stored = user && web.tower.keystore.get(secretEntry.password(user.id));

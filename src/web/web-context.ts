@@ -4,7 +4,8 @@ import type { Queries } from '../projections/queries/index.ts';
 import type { Publisher } from '../publisher/index.ts';
 import type { WriteGeneration } from '../store/write-generation.ts';
 import type { GenerationCache } from './generation-cache.ts';
-import type { LoginLimiter } from './login-limiter.ts';
+import type { LiveMonitoring } from './live-monitoring.ts';
+import type { LoginGuard } from './login-limiter.ts';
 import type { CachedResponse, CacheScope } from './response-cache.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -18,8 +19,11 @@ export interface WebContext {
   config: WebConfig;
   queries: Queries;
   sessions: SessionStore;
-  loginLimiter: LoginLimiter;
+  loginLimiter: LoginGuard;
+  /** The publisher, when this process runs it; installation status is read from the database. */
   publisher: Publisher | undefined;
+  /** Live statistics of the installations' servers. */
+  monitoring: LiveMonitoring;
   /** True when TOWER_PUBLIC_URL is https: cookies are Secure, HSTS is on. */
   https: boolean;
   cookieName: string;

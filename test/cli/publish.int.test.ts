@@ -84,6 +84,23 @@ describe('tower installation and tower publish', () => {
         );
       });
       expect(published).toBe(true);
+
+      // An account the CLI's side creates while the publisher runs is followed within seconds.
+      const later = openTower({ dataDir });
+      const billing = await later.bus.execute(
+        'CreateAccount',
+        { installationId, name: 'billing' },
+        SYSTEM_ACTOR,
+      );
+      later.close();
+      const followed = await waitFor(async () => {
+        const status = await runCli(dataDir, ['installation', 'status', installationId, '--json']);
+        const parsed = JSON.parse(status.stdout) as {
+          accounts: { accountId: string; state: string }[];
+        };
+        return parsed.accounts.find((a) => a.accountId === billing.id)?.state === 'published';
+      }, 6_000);
+      expect(followed).toBe(true);
     } finally {
       publisher.kill('SIGTERM');
       await new Promise((resolve) => publisher.once('close', resolve));

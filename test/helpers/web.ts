@@ -18,6 +18,7 @@ export function testWebConfig(overrides: Partial<WebConfig> = {}): WebConfig {
     sessionMaxMs: 12 * 60 * 60_000,
     loginLimit: { perIp: 1000, perEmail: 1000, windowMs: 15 * 60_000 },
     responseCacheBytes: 32 * 1024 * 1024,
+    workers: 1,
     ...overrides,
   };
 }
