@@ -20,6 +20,8 @@ const FULL: SeedSize = {
 const SCALES = (process.env.BENCH_PAGE_SCALES ?? '0.1,0.5,1').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_PAGE_SECONDS ?? 5);
 const PASSWORD = 'seed-password-123';
+/** The web workers of the third run: one per core of the 2-core machines the README reports. */
+const WEB_WORKERS = Number(process.env.BENCH_WEB_WORKERS ?? 2);
 
 /**
  * Pages and API lists under 32 concurrent connections against seeded data, as a signed-in
@@ -45,9 +47,16 @@ async function runAtScale(scale: number): Promise<Figure[]> {
   try {
     const bigAccount = await seedFolder(folder.dir, size);
     const commands = await commandsAtSize(folder.dir, label);
-    const kept = await measureServe(folder.dir, bigAccount, label, { cache: true });
-    const rendered = await measureServe(folder.dir, bigAccount, label, { cache: false });
-    return [commands, ...kept, ...rendered];
+    const kept = await measureServe(folder.dir, bigAccount, label, { cache: true, workers: 1 });
+    const rendered = await measureServe(folder.dir, bigAccount, label, {
+      cache: false,
+      workers: 1,
+    });
+    const spread = await measureServe(folder.dir, bigAccount, label, {
+      cache: false,
+      workers: WEB_WORKERS,
+    });
+    return [commands, ...kept, ...rendered, ...spread];
   } finally {
     folder.remove();
   }
@@ -56,15 +65,16 @@ async function runAtScale(scale: number): Promise<Figure[]> {
 /**
  * One `tower serve` under load: with the response cache (the default), every route, the
  * account page while another connection commits, memory and cold start; without it, every
- * route rendered on each request, which is what the first view after a commit costs.
+ * route rendered on each request, which is what the first view after a commit costs; and
+ * rendered again by TOWER_WEB_WORKERS processes, with the memory of them all.
  */
 async function measureServe(
   dataDir: string,
   bigAccount: string,
   label: string,
-  options: { cache: boolean },
+  options: { cache: boolean; workers: number },
 ): Promise<Figure[]> {
-  const server = await startServe(dataDir, options.cache);
+  const server = await startServe(dataDir, options);
   try {
     const auth = await signIn(server.base);
     const accountPage = `/accounts/${bigAccount}`;
@@ -76,13 +86,18 @@ async function measureServe(
       ['API NATS users of an account', `/api/v1/accounts/${bigAccount}/nats-users`, auth.bearer],
       ['API events', '/api/v1/events?limit=50', auth.bearer],
     ];
-    const mode = options.cache ? label : `${label}, rendered: cache off`;
+    const workers = options.workers > 1 ? `, ${options.workers} web workers` : '';
+    const mode = options.cache ? label : `${label}, rendered: cache off${workers}`;
     await load(`${server.base}/healthz`, {}, 1); // warms the baseline up like every route
     const hello = await load(`${server.base}/healthz`, {});
     const figures: Figure[] = [];
     for (const [name, path, headers] of routes) {
       const result = await load(`${server.base}${path}`, headers);
       figures.push(pageFigure(`${name} (${mode})`, result, hello));
+    }
+    if (options.workers > 1) {
+      figures.push(processTreeMemoryFigure(server.child.pid!, mode));
+      return figures;
     }
     if (!options.cache) return figures;
 
@@ -249,7 +264,7 @@ async function commandsAtSize(dataDir: string, label: string): Promise<Figure> {
   }
 }
 
-async function startServe(dataDir: string, cache: boolean) {
+async function startServe(dataDir: string, options: { cache: boolean; workers: number }) {
   const [port] = await freePorts(1);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [TOWER_BIN, 'serve'], {
@@ -260,7 +275,8 @@ async function startServe(dataDir: string, cache: boolean) {
       TOWER_LOG_LEVEL: 'warn',
       // The mirror would copy the whole seeded log while the pages are measured.
       TOWER_NATS_SERVER_BIN: '/nonexistent',
-      ...(cache ? {} : { TOWER_RESPONSE_CACHE_MB: '0' }),
+      ...(options.cache ? {} : { TOWER_RESPONSE_CACHE_MB: '0' }),
+      TOWER_WEB_WORKERS: String(options.workers),
     },
     stdio: 'ignore',
   });
@@ -325,6 +341,33 @@ function pageFigure(name: string, result: autocannon.Result, hello: autocannon.R
     target: 'p99 <= 25 ms, ratio >= 0.25',
     met: p99 <= 25 && ratio >= 0.25 && errors === 0,
   };
+}
+
+/**
+ * The memory of `tower serve` and its web workers together: the sum of their proportional set
+ * sizes, in which pages shared by several (the code of Node, the database file's cache) count
+ * once in all, not once per process as resident sizes would.
+ */
+function processTreeMemoryFigure(pid: number, label: string): Figure {
+  const pids = [pid, ...childPids(pid)];
+  const megabytes = pids.reduce((sum, one) => sum + proportionalMegabytes(one), 0);
+  return {
+    ...memoryFigure(pid, label),
+    name: `memory of tower serve and its ${pids.length - 1} web workers after the load, sum of PSS (${label})`,
+    value: round(megabytes, 0),
+    ratio: round(250 / megabytes),
+    met: megabytes <= 250,
+  };
+}
+
+function childPids(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  return children.split(' ').filter(Boolean).map(Number);
+}
+
+function proportionalMegabytes(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+)/mu.exec(rollup)?.[1] ?? 0) / 1024;
 }
 
 function residentMegabytes(pid: number): number {
