@@ -23,20 +23,21 @@ export interface GenerationCounts {
  * in between, so whatever was computed from the database after the first read still holds at
  * the second. Writers of side tables report their rows here, so that readers which do not
  * show those tables can leave them out; a side write from another process still moves
- * `data_version`, which only costs such a reader a recomputation. One prepared statement.
+ * `data_version`, which only costs such a reader a recomputation.
  *
  * @example
  * const generation = writeGenerationOf(db);
  * const before = generation.token(generation.read(), ['sessions']);
  */
 export class WriteGeneration {
-  readonly #statement;
+  readonly #version;
+  readonly #changes;
   readonly #side: Record<SideTable, number> = { sessions: 0, status: 0 };
 
   constructor(db: Database) {
-    this.#statement = db
-      .prepare('SELECT total_changes(), data_version FROM pragma_data_version')
-      .raw();
+    // Two plain statements cost less than one that reads the pragma as a table.
+    this.#version = db.prepare('PRAGMA data_version').pluck();
+    this.#changes = db.prepare('SELECT total_changes()').pluck();
   }
 
   /** Tells that a statement through this connection wrote rows of a side table only. */
@@ -45,7 +46,8 @@ export class WriteGeneration {
   }
 
   read(): GenerationCounts {
-    const [changes, version] = this.#statement.get() as [number, number];
+    const version = this.#version.get() as number;
+    const changes = this.#changes.get() as number;
     return { changes, version, ...this.#side };
   }
 

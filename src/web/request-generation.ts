@@ -15,7 +15,7 @@ export function registerRequestGeneration(app: FastifyInstance): void {
 }
 
 /**
- * The write generation as this request first read it (one statement per request however many
+ * The write generation as this request first read it (one read per request however many
  * caches ask), leaving out the side tables named. Whatever the request reads afterwards is at
  * least as new, so a value it stores under this generation is never older than it says.
  */

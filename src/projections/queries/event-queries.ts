@@ -16,7 +16,7 @@ import {
   type QueryViewer,
 } from './viewer.ts';
 import { limitSql } from '../../store/database.ts';
-import { KeptEvents } from './kept-events.ts';
+import { KeptValues } from './kept-values.ts';
 
 /**
  * How many events' summaries and JSON texts are kept decoded: about 80 pages of the audit list,
@@ -252,7 +252,7 @@ export function eventQueries(db: Database) {
 
   /** One page, its events chosen by SQLite and their contents taken from `kept` where kept. */
   const keptPage = <Row extends { seq: number }, V>(
-    kept: KeptEvents<V>,
+    kept: KeptValues<number, V>,
     columns: string,
     toValue: (row: Row) => V,
     viewer: QueryViewer,
@@ -266,8 +266,8 @@ export function eventQueries(db: Database) {
     );
     return { items: values, nextCursor };
   };
-  const keptSummaries = new KeptEvents<EventSummary>(KEPT_EVENTS);
-  const keptJson = new KeptEvents<string>(KEPT_EVENTS);
+  const keptSummaries = new KeptValues<number, EventSummary>(KEPT_EVENTS);
+  const keptJson = new KeptValues<number, string>(KEPT_EVENTS);
 
   return {
     list(

@@ -6,6 +6,7 @@ import { notFound } from './not-found.ts';
 import { pageJson, pageParams, toPage, type Page, type PageRequest } from './page.ts';
 import { accountVisibleSql, viewerParams, type QueryViewer } from './viewer.ts';
 import { limitSql } from '../../store/database.ts';
+import { KeptValues } from './kept-values.ts';
 
 /** A NATS user as the API and the pages show it; its seed appears only in the creds file. */
 export interface NatsUserView {
@@ -54,14 +55,24 @@ export interface NatsUserSummary {
 interface JsonRow {
   name: string;
   id: string;
+  version: number;
   json: string;
 }
+
+/** A NATS user's JSON with the position it takes in a list. */
+type KeptJson = Pick<JsonRow, 'name' | 'id' | 'json'>;
+
+/**
+ * How many NATS users' JSON texts are kept, by id and version: about 80 pages of the API list,
+ * some 4 MB. Making a JS string of every column of every row cost several times choosing them.
+ */
+const KEPT_NATS_USERS = 4096;
 
 /**
  * A NATS user as JSON, built by SQLite in the key order of `toView`: an API page of them is
  * sent as it comes, where rows turned into objects and back cost more than the query.
  */
-const JSON_SELECT = `SELECT u.name, u.id, json_object('id', u.id, 'accountId', u.account_id,
+const JSON_SELECT = `SELECT u.name, u.id, u.version, json_object('id', u.id, 'accountId', u.account_id,
     'installationId', a.installation_id, 'name', u.name, 'description', u.description,
     'permissions', json(u.permissions), 'limits', json(u.limits),
     'bearer', json(CASE u.bearer WHEN 1 THEN 'true' ELSE 'false' END),
@@ -103,7 +114,21 @@ export function natsUserQueries(db: Database, accounts: AccountQueries) {
     `${SELECT} WHERE u.id = @id AND ${accountVisibleSql('a.id', 'a.installation_id')}`,
   );
   const page = db.prepare(`${SELECT} ${PAGE_WHERE}`);
-  const jsonPage = db.prepare(`${JSON_SELECT} ${PAGE_WHERE}`);
+  // A page's NATS users as one short text each; their JSON comes from `keptJson` if kept.
+  const keyPage = db
+    .prepare(`SELECT u.id || ' ' || u.version FROM nats_users u ${PAGE_WHERE}`)
+    .pluck();
+  const jsonOf = db.prepare(`${JSON_SELECT} WHERE u.id IN (SELECT value FROM json_each(@ids))`);
+  const keptJson = new KeptValues<string, KeptJson>(KEPT_NATS_USERS);
+  /** One snapshot for both statements, so that no commit between them moves a version. */
+  const readJsonPage = db.transaction((accountId: string, request: PageRequest) => {
+    const keys = keyPage.all({ accountId, ...pageParams(request) }) as string[];
+    return keptJson.of(keys, (missing) => {
+      const ids = missing.map((key) => key.slice(0, key.indexOf(' ')));
+      const rows = jsonOf.all({ ids: JSON.stringify(ids) }) as JsonRow[];
+      return rows.map(({ name, id, version, json }) => [`${id} ${version}`, { name, id, json }]);
+    });
+  });
   // Two short columns rather than whole rows with their JSON: a page of names needs no more.
   const summaryPage = db.prepare(`SELECT u.id, u.name FROM nats_users u ${PAGE_WHERE}`);
 
@@ -136,7 +161,7 @@ export function natsUserQueries(db: Database, accounts: AccountQueries) {
     /** The same page as `list`, as the JSON text of `JSON.stringify(list(...))`. */
     listJson(viewer: QueryViewer, accountId: string, request: PageRequest = {}): string {
       accounts.requireVisible(viewer, accountId);
-      const rows = jsonPage.all({ accountId, ...pageParams(request) }) as JsonRow[];
+      const rows = readJsonPage(accountId, request);
       return pageJson(toPage(rows, request, keyOf, (row) => row.json));
     },
   };

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createQueries, type QueryViewer } from '../../src/projections/queries/index.ts';
-import { KeptEvents } from '../../src/projections/queries/kept-events.ts';
+import { openTower } from '../../src/app/open-tower.ts';
+import { KeptValues } from '../../src/projections/queries/kept-values.ts';
 import { tempTower, type TempTower } from '../helpers/temp-tower.ts';
 
-describe('KeptEvents', () => {
+describe('KeptValues', () => {
   const reader = () => {
     const asked: number[][] = [];
     const read = (missing: number[]) => {
@@ -17,7 +18,7 @@ describe('KeptEvents', () => {
   };
 
   it('reads only the events it does not keep, and gives them back in the order asked', () => {
-    const kept = new KeptEvents<{ seq: number }>(10);
+    const kept = new KeptValues<number, { seq: number }>(10);
     const { asked, read } = reader();
     expect(kept.of([3, 2, 1], read).map((value) => value.seq)).toEqual([3, 2, 1]);
     expect(kept.of([4, 3, 2], read).map((value) => value.seq)).toEqual([4, 3, 2]);
@@ -26,7 +27,7 @@ describe('KeptEvents', () => {
   });
 
   it('keeps at most its capacity, letting the least recently read go first', () => {
-    const kept = new KeptEvents<{ seq: number }>(3);
+    const kept = new KeptValues<number, { seq: number }>(3);
     const { asked, read } = reader();
     kept.of([1, 2, 3], read);
     kept.of([1], read); // 2 is now the least recent
@@ -38,14 +39,14 @@ describe('KeptEvents', () => {
   });
 
   it('freezes what it keeps, since every later reader shares it', () => {
-    const kept = new KeptEvents<{ seq: number; tags: string[] }>(3);
+    const kept = new KeptValues<number, { seq: number; tags: string[] }>(3);
     const [value] = kept.of([1], reader().read);
     expect(() => value!.tags.push('changed')).toThrow(TypeError);
   });
 
   it('fails loudly when a listed event cannot be read', () => {
-    const kept = new KeptEvents<number>(3);
-    expect(() => kept.of([7], () => [])).toThrow(/event 7/u);
+    const kept = new KeptValues<number, number>(3);
+    expect(() => kept.of([7], () => [])).toThrow(/7 was listed but could not be read/u);
   });
 });
 
@@ -102,5 +103,60 @@ describe('the audit list with decoded events kept', () => {
       'NatsUserCreated',
       'AccountCreated',
     ]);
+  });
+});
+
+describe('the API list of NATS users with their JSON kept by id and version', () => {
+  let tower: TempTower;
+  const run = (type: string, input: Record<string, unknown>) =>
+    tower.bus.execute(type, input, tower.admin);
+
+  beforeEach(async () => {
+    tower = await tempTower();
+  });
+  afterEach(() => tower.destroy());
+
+  it('shows every change after a warm read, whichever connection made it', async () => {
+    const installationId = (
+      await run('CreateInstallation', { name: 'prod', urls: ['nats://127.0.0.1:4222'], teams: [] })
+    ).id!;
+    const accountId = (await run('CreateAccount', { installationId, name: 'orders', teams: [] }))
+      .id!;
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd']) {
+      ids.push((await run('CreateNatsUser', { accountId, name })).id!);
+    }
+    const queries = createQueries(tower.db);
+    const viewer: QueryViewer = { userId: tower.user.userId, admin: false };
+    const fresh = (request = {}) =>
+      JSON.stringify(queries.natsUsers.list(viewer, accountId, request));
+    const listed = (request = {}) => queries.natsUsers.listJson(viewer, accountId, request);
+
+    expect(listed()).toBe(fresh());
+    expect(listed({ limit: 2 })).toBe(fresh({ limit: 2 }));
+
+    await run('UpdateNatsUser', { natsUserId: ids[0], description: 'changed here' });
+    await run('DeleteNatsUser', { natsUserId: ids[1] });
+    await run('CreateNatsUser', { accountId, name: 'e' });
+    // A second connection, as a web worker or the CLI beside `tower serve` would be.
+    const other = openTower({ dataDir: tower.dataDir, synchronous: 'OFF' });
+    try {
+      await other.bus.execute(
+        'UpdateNatsUser',
+        { natsUserId: ids[2], name: 'c-renamed', bearer: true },
+        tower.admin,
+      );
+    } finally {
+      other.close();
+    }
+
+    const after = JSON.parse(listed()) as { items: { name: string; description: string }[] };
+    expect(after.items.map((item) => item.name)).toEqual(['a', 'c-renamed', 'd', 'e']);
+    expect(after.items[0]!.description).toBe('changed here');
+    expect(listed()).toBe(fresh());
+    const page = JSON.parse(listed({ limit: 2 })) as { nextCursor: string };
+    expect(listed({ limit: 2, cursor: page.nextCursor })).toBe(
+      fresh({ limit: 2, cursor: page.nextCursor }),
+    );
   });
 });
