@@ -18,7 +18,7 @@ const outerLayers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-output/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'test-output/**', '.tmp/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -9,7 +9,9 @@ import { SYSTEM_ACTOR } from '../src/commands/index.ts';
 import { freePorts } from '../test/helpers/nats-server.ts';
 import { concurrentRate, round, tempDir, type Bench, type Figure } from './bench-kit.ts';
 
-const TOWER_BIN = fileURLToPath(new URL('../bin/tower.js', import.meta.url));
+/** `tower serve` as `npm start` runs it: the JavaScript that `npm run build` writes. */
+const BUILD_SCRIPT = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
+const TOWER_BIN = fileURLToPath(new URL('../dist/cli/run.js', import.meta.url));
 const FULL: SeedSize = {
   installations: 10,
   accounts: 10_000,
@@ -27,11 +29,12 @@ const WEB_WORKERS = Number(process.env.BENCH_WEB_WORKERS ?? 2);
  * Pages and API lists under 32 concurrent connections against seeded data, as a signed-in
  * user in some teams, each against `/healthz` served by the same `tower serve` process in the
  * same run, with the response cache and without it; resident memory after the load and the
- * time to the first page, at each size.
+ * time to the first page, at each size. Tower runs as `npm start` runs it, built first.
  */
 export const pagesBench: Bench = {
   name: 'pages',
   async run() {
+    execFileSync(process.execPath, [BUILD_SCRIPT], { stdio: 'inherit' });
     const figures: Figure[] = [];
     for (const scale of SCALES) figures.push(...(await runAtScale(scale)));
     return figures;
