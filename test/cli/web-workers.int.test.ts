@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.ts';
@@ -98,6 +99,11 @@ describe('tower serve with web workers', () => {
     const workers = new Set(logLines('Server listening at ' + base).map((line) => line.pid));
     expect(workers.size).toBe(2);
     expect(workers.has(primary.pid)).toBe(false);
+    // A small young generation keeps each worker's memory down (src/cli/web-workers.ts).
+    for (const pid of workers) {
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(commandLine).toContain('--max-semi-space-size=2');
+    }
   });
 
   it('holds the login limits across the workers, not per worker', async () => {
