@@ -74,7 +74,7 @@ async function liveFigures(): Promise<Figure[]> {
   try {
     const setup = await installationWithAccount(tower, servers);
     const committedAt = new Map<number, bigint>();
-    tower.bus.onCommitted((events) => {
+    tower.bus.commits.on((events) => {
       const at = process.hrtime.bigint();
       for (const event of events) committedAt.set(event.seq, at);
     });

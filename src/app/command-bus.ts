@@ -16,7 +16,7 @@ import type { ProjectionRunner } from '../projections/projection-runner.ts';
 import { canonicalJson } from '../store/canonical-json.ts';
 import { versionConflict, type EventLog } from '../store/event-log.ts';
 import type { Keystore } from '../store/keystore.ts';
-import { CommitFeed, type CommittedListener } from './commit-feed.ts';
+import { CommitFeed } from './commit-feed.ts';
 import { newCommandId, newId } from './ids.ts';
 
 const { SqliteError } = BetterSqlite3;
@@ -98,14 +98,15 @@ export class CommandBus {
   readonly #deps: CommandBusDeps;
   readonly #findCommand: Statement<[string], { payload_hash: string; result: string }>;
   readonly #recordCommand: Statement;
-  readonly #feed: CommitFeed;
+  /** Every appended event, once and in order, whoever appended it: for publisher and mirror. */
+  readonly commits: CommitFeed;
   readonly #pending: Queued[] = [];
   /** Command ids waiting in the queue or in the batch being committed, with their count. */
   readonly #queued = new Map<string, number>();
 
   constructor(deps: CommandBusDeps) {
     this.#deps = deps;
-    this.#feed = new CommitFeed(deps.log);
+    this.commits = new CommitFeed(deps.log);
     this.#findCommand = deps.db.prepare(
       'SELECT payload_hash, result FROM commands WHERE command_id = ?',
     );
@@ -113,19 +114,6 @@ export class CommandBus {
       `INSERT INTO commands (command_id, command_type, actor_id, payload_hash, result, first_seq,
          last_seq, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-  }
-
-  /**
-   * Called after each commit with the events it appended, for the publisher and the mirror;
-   * commits of other processes are told by `catchUpOtherCommits`, in sequence order with these.
-   */
-  onCommitted(listener: CommittedListener): () => void {
-    return this.#feed.on(listener);
-  }
-
-  /** Tells the listeners what other processes on this data folder committed; how many events. */
-  catchUpOtherCommits(): number {
-    return this.#feed.catchUp();
   }
 
   async execute(
@@ -249,7 +237,7 @@ export class CommandBus {
         item.reject(outcome.error);
         continue;
       }
-      for (const { events } of outcome.results) this.#feed.committed(events);
+      for (const { events } of outcome.results) this.commits.committed(events);
       item.resolve(outcome.results);
     }
   }

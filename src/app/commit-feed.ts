@@ -37,7 +37,7 @@ export class CommitFeed {
     };
   }
 
-  /** Tells the events this process has just committed, after what others committed before. */
+  /** For the command bus: tells what it has just committed, after what others committed before. */
   committed(events: readonly RecordedEvent[]): void {
     const first = events[0];
     if (!first) return;

@@ -12,7 +12,7 @@ const EVERY_MS = 1_000;
 export function followOtherCommits(tower: Tower, logger: Logger): () => void {
   const timer = setInterval(() => {
     try {
-      tower.bus.catchUpOtherCommits();
+      tower.bus.commits.catchUp();
     } catch (error) {
       logger.error({ err: error }, 'reading the commits of other processes failed');
     }

@@ -48,7 +48,7 @@ export async function startWebWorkers(
   const services = {
     monitoring: monitoringThrough(deps.publisher, logger),
     loginGuard: new LoginLimiter(web.loginLimit),
-    committed: () => tower.bus.catchUpOtherCommits(),
+    committed: () => tower.bus.commits.catchUp(),
   };
   let closing = false;
   cluster.setupPrimary({ execArgv: workerExecArgv() });
@@ -122,7 +122,7 @@ export async function runWebWorker(
     synchronous: config.synchronous,
   });
   try {
-    tower.bus.onCommitted(() => channel.committed());
+    tower.bus.commits.on(() => channel.committed());
     const app = await buildServer({
       tower,
       config: config.web,

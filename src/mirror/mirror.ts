@@ -78,7 +78,7 @@ export function startMirror(tower: MirrorTower, options: MirrorOptions): Mirror 
   });
 
   link.onChange((event) => (event.type === 'connected' ? loop.attach(event.nc) : loop.detach()));
-  const unsubscribe = tower.bus.onCommitted(() => loop.wake());
+  const unsubscribe = tower.bus.commits.on(() => loop.wake());
   const unwatch = followInternalBus(target.bus, link);
   loop.start();
 

@@ -68,7 +68,7 @@ export function startPublisher(tower: PublisherTower, options: PublisherOptions 
   const sessions = new Sessions(tower, deps);
   sessions.openAll();
 
-  const unsubscribe = tower.bus.onCommitted((events) => {
+  const unsubscribe = tower.bus.commits.on((events) => {
     sessions.follow(events);
     for (const id of store.installationsWithPending()) sessions.get(id)?.kick();
   });

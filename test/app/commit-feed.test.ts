@@ -19,7 +19,7 @@ describe('commit feed: every commit told once, in order, whoever made it', () =>
     serve = await tempTower();
     other = openTower({ dataDir: serve.dataDir, synchronous: 'OFF' });
     const told: RecordedEvent[] = [];
-    serve.bus.onCommitted((events) => told.push(...events));
+    serve.bus.commits.on((events) => told.push(...events));
     return { told };
   }
 
@@ -32,12 +32,12 @@ describe('commit feed: every commit told once, in order, whoever made it', () =>
     await createTeam(other, serve.admin, 'elsewhere-2');
     expect(told).toEqual([]);
 
-    expect(serve.bus.catchUpOtherCommits()).toBe(2);
+    expect(serve.bus.commits.catchUp()).toBe(2);
     expect(told.map((event) => event.data)).toMatchObject([
       { name: 'elsewhere-1' },
       { name: 'elsewhere-2' },
     ]);
-    expect(serve.bus.catchUpOtherCommits()).toBe(0);
+    expect(serve.bus.commits.catchUp()).toBe(0);
     expect(told).toHaveLength(2);
   });
 
@@ -55,18 +55,18 @@ describe('commit feed: every commit told once, in order, whoever made it', () =>
     ]);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
-    expect(serve.bus.catchUpOtherCommits()).toBe(0);
+    expect(serve.bus.commits.catchUp()).toBe(0);
   });
 
   it('tells a long run of other commits in chunks, all of them', async () => {
     const { told } = await open();
     const chunks: number[] = [];
-    serve.bus.onCommitted((events) => chunks.push(events.length));
+    serve.bus.commits.on((events) => chunks.push(events.length));
     await Promise.all(
       Array.from({ length: 1200 }, (_, i) => createTeam(other, serve.admin, `team-${i}`)),
     );
 
-    expect(serve.bus.catchUpOtherCommits()).toBe(1200);
+    expect(serve.bus.commits.catchUp()).toBe(1200);
     expect(told).toHaveLength(1200);
     expect(Math.max(...chunks)).toBeLessThanOrEqual(500);
     expect(told.at(-1)!.seq - told[0]!.seq).toBe(1199);

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTower } from '../../src/app/open-tower.ts';
 import { SYSTEM_ACTOR } from '../../src/commands/index.ts';
-import { freePorts, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
+import { installationWithServer } from '../helpers/installation-server.ts';
+import type { NatsServer } from '../helpers/nats-server.ts';
 import { runCli, tempDir } from '../helpers/run-cli.ts';
 
 const TOWER_BIN = fileURLToPath(new URL('../../bin/tower.js', import.meta.url));
@@ -21,43 +22,8 @@ describe('tower installation and tower publish', () => {
       TOWER_USER_PASSWORD: 'user-password-1',
     };
     expect((await runCli(dataDir, ['init'], { env })).code).toBe(0);
-    const [port] = await freePorts(1);
-    const created = await runCli(dataDir, [
-      'installation',
-      'create',
-      '--name',
-      'edge',
-      '--url',
-      `nats://127.0.0.1:${port}`,
-    ]);
-    expect(created.code).toBe(0);
-    const installationId = created.stdout.trim();
-
-    const operatorConf = await runCli(dataDir, [
-      'installation',
-      'config',
-      installationId,
-      '--only',
-      'operator',
-    ]);
-    const serverConf = await runCli(dataDir, [
-      'installation',
-      'config',
-      installationId,
-      '--only',
-      'server',
-    ]);
-    servers.push(
-      await startNatsServer({
-        files: { 'operator.conf': operatorConf.stdout },
-        config: (paths) =>
-          serverConf.stdout
-            .replace(/^port: 4222$/mu, `host: "127.0.0.1"\nport: ${port}`)
-            .replace(/^http_port: 8222$/mu, 'http_port: -1')
-            .replace(/dir: "[^"]*jwt"/u, `dir: ${JSON.stringify(paths.jwtDir)}`)
-            .replace(/store_dir: "[^"]*"/u, `store_dir: ${JSON.stringify(paths.storeDir)}`),
-      }),
-    );
+    const { installationId, server } = await installationWithServer(dataDir, 'edge');
+    servers.push(server);
 
     const tower = openTower({ dataDir });
     const account = await tower.bus.execute(
@@ -72,18 +38,17 @@ describe('tower installation and tower publish', () => {
       stdio: 'ignore',
     });
     try {
-      const published = await waitFor(async () => {
+      /** Whether `tower installation status` reports the account published. */
+      const published = (accountId: string) => async () => {
         const status = await runCli(dataDir, ['installation', 'status', installationId, '--json']);
         const parsed = JSON.parse(status.stdout) as {
           reachable: boolean;
           accounts: { accountId: string; state: string }[];
         };
-        return (
-          parsed.reachable &&
-          parsed.accounts.find((a) => a.accountId === account.id)?.state === 'published'
-        );
-      });
-      expect(published).toBe(true);
+        const state = parsed.accounts.find((a) => a.accountId === accountId)?.state;
+        return parsed.reachable && state === 'published';
+      };
+      expect(await waitFor(published(account.id!))).toBe(true);
 
       // An account the CLI's side creates while the publisher runs is followed within seconds.
       const later = openTower({ dataDir });
@@ -93,14 +58,7 @@ describe('tower installation and tower publish', () => {
         SYSTEM_ACTOR,
       );
       later.close();
-      const followed = await waitFor(async () => {
-        const status = await runCli(dataDir, ['installation', 'status', installationId, '--json']);
-        const parsed = JSON.parse(status.stdout) as {
-          accounts: { accountId: string; state: string }[];
-        };
-        return parsed.accounts.find((a) => a.accountId === billing.id)?.state === 'published';
-      }, 6_000);
-      expect(followed).toBe(true);
+      expect(await waitFor(published(billing.id!), 6_000)).toBe(true);
     } finally {
       publisher.kill('SIGTERM');
       await new Promise((resolve) => publisher.once('close', resolve));

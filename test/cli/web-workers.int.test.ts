@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.ts';
-import { freePorts, startNatsServer, type NatsServer } from '../helpers/nats-server.ts';
+import { installationWithServer } from '../helpers/installation-server.ts';
+import { freePorts, type NatsServer } from '../helpers/nats-server.ts';
 import { runCli, tempDir } from '../helpers/run-cli.ts';
 
 const TOWER_BIN = fileURLToPath(new URL('../../bin/tower.js', import.meta.url));
@@ -24,28 +25,8 @@ describe('tower serve with web workers', () => {
     const dataDir = tempDir('tower-workers-');
     const env = { TOWER_ADMIN_PASSWORD: ADMIN.password, TOWER_USER_PASSWORD: 'workers-user-pw' };
     expect((await runCli(dataDir, ['init'], { env })).code).toBe(0);
-    const [natsPort, webPort] = await freePorts(2);
-    const created = await runCli(dataDir, [
-      'installation',
-      'create',
-      '--name',
-      'edge',
-      '--url',
-      `nats://127.0.0.1:${natsPort}`,
-    ]);
-    installationId = created.stdout.trim();
-    const config = (only: string) =>
-      runCli(dataDir, ['installation', 'config', installationId, '--only', only]);
-    const [operatorConf, serverConf] = await Promise.all([config('operator'), config('server')]);
-    nats = await startNatsServer({
-      files: { 'operator.conf': operatorConf.stdout },
-      config: (paths) =>
-        serverConf.stdout
-          .replace(/^port: 4222$/mu, `host: "127.0.0.1"\nport: ${natsPort}`)
-          .replace(/^http_port: 8222$/mu, 'http_port: -1')
-          .replace(/dir: "[^"]*jwt"/u, `dir: ${JSON.stringify(paths.jwtDir)}`)
-          .replace(/store_dir: "[^"]*"/u, `store_dir: ${JSON.stringify(paths.storeDir)}`),
-    });
+    const [webPort] = await freePorts(1);
+    ({ installationId, server: nats } = await installationWithServer(dataDir, 'edge'));
 
     base = `http://127.0.0.1:${webPort}`;
     serve = spawn(process.execPath, [TOWER_BIN, 'serve'], {

@@ -50,7 +50,7 @@ describe('KeptValues', () => {
   });
 });
 
-describe('the audit list with decoded events kept', () => {
+describe('queries that keep values by an unchanging key', () => {
   let tower: TempTower;
   const run = (type: string, input: Record<string, unknown>) =>
     tower.bus.execute(type, input, tower.admin);
@@ -60,7 +60,7 @@ describe('the audit list with decoded events kept', () => {
   });
   afterEach(() => tower.destroy());
 
-  it('still asks on every read which events the viewer may see and which are new', async () => {
+  it('still asks on every audit read which events the viewer may see and which are new', async () => {
     const team = (await run('CreateTeam', { name: 'mine' })).id!;
     const other = (await run('CreateTeam', { name: 'other' })).id!;
     await run('AddTeamMember', { teamId: team, userId: tower.user.userId });
@@ -104,19 +104,8 @@ describe('the audit list with decoded events kept', () => {
       'AccountCreated',
     ]);
   });
-});
 
-describe('the API list of NATS users with their JSON kept by id and version', () => {
-  let tower: TempTower;
-  const run = (type: string, input: Record<string, unknown>) =>
-    tower.bus.execute(type, input, tower.admin);
-
-  beforeEach(async () => {
-    tower = await tempTower();
-  });
-  afterEach(() => tower.destroy());
-
-  it('shows every change after a warm read, whichever connection made it', async () => {
+  it('lists NATS users with every change after a warm read, whichever connection made it', async () => {
     const installationId = (
       await run('CreateInstallation', { name: 'prod', urls: ['nats://127.0.0.1:4222'], teams: [] })
     ).id!;
