@@ -52,7 +52,7 @@ async function runServe(options: { demo?: boolean }): Promise<void> {
     try {
       const web = await startWeb(tower, config, { logger, publisher });
       try {
-        const signal = await stopSignal();
+        const signal = await Promise.race([stopSignal(), web.failed]);
         logger.info({ signal }, 'stopping');
       } finally {
         await web.close();
@@ -82,7 +82,7 @@ async function startWeb(
     await app.close();
     throw error;
   }
-  return { close: () => app.close() };
+  return { close: () => app.close(), failed: new Promise<never>(() => {}) };
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM. */

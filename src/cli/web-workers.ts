@@ -12,6 +12,8 @@ import { answerWorker, PrimaryChannel } from './worker-channel.ts';
 /** A web server `tower serve` runs, in this process or in workers; closed before the publisher. */
 export interface RunningWeb {
   close(): Promise<void>;
+  /** Rejects when the web can no longer be served: a replacement worker failed to start. */
+  failed: Promise<never>;
 }
 
 /** How long a stopping worker may take to finish its requests before it is killed. */
@@ -65,15 +67,17 @@ export async function startWebWorkers(
   });
   logger.info({ workers: count, address: started[0] }, 'web workers listening');
 
+  let fail: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
   cluster.on('exit', (worker, code, signal) => {
-    if (closing) return;
+    // Only a worker that served is replaced: one that cannot start would fail again and again.
+    if (closing || !serving.has(worker)) return;
     logger.error({ pid: worker.process.pid, code, signal }, 'web worker stopped; starting another');
-    void listening(fork()).catch((error: unknown) =>
-      logger.error({ err: error }, 'a replacement web worker failed to start'),
-    );
+    listening(fork()).catch(fail);
   });
 
   return {
+    failed,
     close: async () => {
       closing = true;
       await Promise.all(Object.values(cluster.workers ?? {}).map((worker) => stop(worker!)));
@@ -81,13 +85,18 @@ export async function startWebWorkers(
   };
 }
 
+/** The workers that have listened. */
+const serving = new WeakSet<Worker>();
+
 /** Resolves with the address once the worker listens; rejects if it exits before. */
 function listening(worker: Worker): Promise<string> {
   return new Promise((resolve, reject) => {
-    const exited = (code: number | null) => reject(new Error(`web worker exited with ${code}`));
+    const exited = (code: number | null) =>
+      reject(new Error(`a web worker exited with ${code} before it listened`));
     worker.once('exit', exited);
     worker.once('listening', (address) => {
       worker.off('exit', exited);
+      serving.add(worker);
       resolve(`${address.address ?? ''}:${address.port}`);
     });
   });

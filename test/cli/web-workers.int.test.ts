@@ -142,8 +142,24 @@ describe('tower serve with web workers', () => {
     );
   });
 
+  it('replaces a worker that dies, and keeps serving', async () => {
+    const before = logLines('Server listening at ' + base).map((line) => line.pid);
+    process.kill(before[0]!, 'SIGKILL');
+    await eventually(
+      () => logLines('Server listening at ' + base).length === 3,
+      'a replacement worker to listen',
+      20_000,
+    );
+    expect(logLines('web worker stopped; starting another')).toMatchObject([{ signal: 'SIGKILL' }]);
+    for (let i = 0; i < 6; i++) {
+      const response = await fetch(`${base}/login`, { headers: { connection: 'close' } });
+      expect(response.status).toBe(200);
+    }
+  });
+
   it('stops its workers and itself on SIGTERM', async () => {
     const pids = logLines('Server listening at ' + base).map((line) => line.pid);
+    expect(pids).toHaveLength(3);
     const closed = new Promise<number | null>((resolve) => serve.once('close', resolve));
     serve.kill('SIGTERM');
     expect(await closed).toBe(0);
