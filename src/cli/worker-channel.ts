@@ -145,6 +145,8 @@ export class PrimaryChannel {
   }
 
   #ask(question: Question): Promise<unknown> {
+    const send = this.#process.connected ? this.#process.send?.bind(this.#process) : undefined;
+    if (!send) return Promise.reject(new TowerError('internal', 'The primary process is gone.'));
     const id = ++this.#next;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -159,20 +161,7 @@ export class PrimaryChannel {
           reject(new TowerError(code, text, { field, context }));
         } else resolve(message.value);
       });
-      if (!this.#process.connected || !this.#process.send) {
-        this.#waiting.get(id)?.({
-          tower: 'answer',
-          id,
-          error: {
-            code: 'internal',
-            message: 'The primary process is gone.',
-            field: undefined,
-            context: {},
-          },
-        });
-        return;
-      }
-      this.#process.send({ tower: 'ask', id, question } satisfies ToPrimary);
+      send({ tower: 'ask', id, question } satisfies ToPrimary);
     });
   }
 }
