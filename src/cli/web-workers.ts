@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { openTower, type Tower } from '../app/open-tower.ts';
+import type { Tower } from '../app/open-tower.ts';
 import type { TowerConfig, WebConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Publisher } from '../publisher/index.ts';
@@ -7,6 +7,7 @@ import { buildServer } from '../web/build-server.ts';
 import { monitoringThrough } from '../web/live-monitoring.ts';
 import { LoginLimiter } from '../web/login-limiter.ts';
 import { pages, renderErrorPage } from '../web/pages/index.ts';
+import { openExistingTower } from './data-folder.ts';
 import { answerWorker, PrimaryChannel } from './worker-channel.ts';
 
 /** A web server `tower serve` runs, in this process or in workers; closed before the publisher. */
@@ -125,11 +126,7 @@ export async function runWebWorker(
   stopped: Promise<unknown>,
 ): Promise<void> {
   const channel = new PrimaryChannel(process, logger);
-  const tower = openTower({
-    dataDir: config.dataDir,
-    secretKey: config.secretKey,
-    synchronous: config.synchronous,
-  });
+  const tower = openExistingTower(config);
   try {
     tower.bus.commits.on(() => channel.committed());
     const app = await buildServer({

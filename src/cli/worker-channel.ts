@@ -8,7 +8,7 @@ import type { LoginGuard } from '../web/login-limiter.ts';
  * The messages between `tower serve` and its web workers, over Node's IPC channel. A worker
  * says when it committed, so that the publisher and the mirror wake at once, and asks for
  * what only one process may hold: the login limits and the publisher's NATS connections.
- * Nothing secret crosses: an email and an address, server statistics.
+ * Nothing secret crosses: emails, addresses, ids, public keys and server statistics.
  */
 type Question =
   | { op: 'installation'; args: [installationId: string] }

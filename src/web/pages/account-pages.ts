@@ -10,7 +10,6 @@ import {
   profileFromForm,
 } from './account-limit-fields.ts';
 import { visibleStatus } from './installation-pages.ts';
-import { accountUsage } from './monitoring-access.ts';
 import {
   afterChange,
   formErrors,
@@ -114,7 +113,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     const status = visibleStatus(app, request, installation.id, { accounts: 'one', accountId: id });
     const serverCount = status.servers.length;
     const usage = status.reachable
-      ? await accountUsage(app, installation.id, account.publicKey, serverCount)
+      ? await app.web.monitoring.account(installation.id, account.publicKey, serverCount)
       : null;
     // Kept while the installation is unreachable, until its status changes; live usage is not.
     if (usage) keepOut(request);

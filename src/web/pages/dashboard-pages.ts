@@ -3,7 +3,6 @@ import type { AccountView } from '../../projections/queries/index.ts';
 import type { AccountUsage } from '../../publisher/monitoring.ts';
 import { viewerOf } from '../request-auth.ts';
 import { visibleStatus } from './installation-pages.ts';
-import { accountUsage, installationMonitoring } from './monitoring-access.ts';
 import { renderPage } from './render.ts';
 import { fmt, usage, type Usage } from './usage-format.ts';
 
@@ -44,7 +43,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
     const viewer = viewerOf(request.auth!);
     const installation = app.web.queries.installations.get(viewer, request.params.id);
     const status = visibleStatus(app, request, installation.id, { accounts: 'waiting', limit: 0 });
-    const monitoring = await installationMonitoring(app, installation.id);
+    const monitoring = await app.web.monitoring.installation(installation.id);
     const servers = monitoring?.servers ?? [];
     const accounts = app.web.queries.accounts.list(viewer, installation.id, {
       limit: DASHBOARD_ACCOUNTS,
@@ -52,7 +51,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
     const usages = await Promise.all(
       accounts.items.map((account) =>
         servers.length > 0
-          ? accountUsage(app, installation.id, account.publicKey, servers.length)
+          ? app.web.monitoring.account(installation.id, account.publicKey, servers.length)
           : Promise.resolve(null),
       ),
     );
